@@ -1,0 +1,22 @@
+// swift-tools-version:6.0
+//
+// The single source of truth for data processing: the window model and the pure micro-batching
+// engine (`MicroBatching`), and the user functions with their registry (`SharedFunctions`).
+// No dependency beyond the toolchain, so notebooks and the processing module build it quickly.
+import PackageDescription
+
+let package = Package(
+    name: "SharedFunctions",
+    products: [
+        .library(name: "MicroBatching", targets: ["MicroBatching"]),
+        .library(name: "SharedFunctions", targets: ["SharedFunctions"]),
+        .executable(name: "shared-functions", targets: ["shared-functions"]),
+    ],
+    targets: [
+        .target(name: "MicroBatching"),
+        .target(name: "SharedFunctions", dependencies: ["MicroBatching"]),
+        .executableTarget(name: "shared-functions", dependencies: ["SharedFunctions", "MicroBatching"]),
+        .testTarget(name: "MicroBatchingTests", dependencies: ["MicroBatching"]),
+        .testTarget(name: "SharedFunctionsTests", dependencies: ["SharedFunctions", "MicroBatching"]),
+    ]
+)

@@ -1,0 +1,59 @@
+import Foundation
+import MicroBatching
+import SharedFunctions
+
+/// `shared-functions`: a small command-line companion of the package.
+///
+///     shared-functions functions      list the registered functions and their parameters (JSON)
+///     shared-functions sample         run function_a and function_b over 5-minute windows of a
+///                                     generated sample and print each window's results
+let usage = """
+    usage: shared-functions <command>
+      functions   list the registered functions and their parameters as JSON
+      sample      run function_a and function_b over 5-minute windows of generated sensor readings
+    """
+
+func listFunctions() throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    print(String(decoding: try encoder.encode(FunctionRegistry.standard.descriptions), as: UTF8.self))
+}
+
+func runSample() throws {
+    let specification = try WindowSpecification.tumbling(size: 300_000)
+    let readings = SampleReadings().generate()
+    var batches: [Window: [String: [BatchRecord<[UInt8]>]]] = [:]
+    for (offset, reading) in readings.enumerated() {
+        let value = Array(#"{"value":\#(reading.value)}"#.utf8)
+        for window in specification.windows(containing: reading.eventTime) {
+            batches[window, default: [:]][reading.sensor, default: []].append(
+                BatchRecord(eventTime: reading.eventTime, offset: Int64(offset), key: reading.sensor, value: value))
+        }
+    }
+    let functions = try ["function_a", "function_b"].map { try FunctionRegistry.standard.prepare($0) }
+    print("\(readings.count) readings from 3 sensors, 5-minute tumbling windows")
+    for window in batches.keys.sorted() {
+        for (key, records) in batches[window, default: [:]].sorted(by: { $0.key < $1.key }) {
+            let batch = WindowBatch(window: window, key: key, records: records)
+            for function in functions {
+                for output in try function.run(batch) {
+                    print("\(window) \(key) \(function.name) \(String(decoding: output, as: UTF8.self))")
+                }
+            }
+        }
+    }
+}
+
+do {
+    switch CommandLine.arguments.dropFirst().first {
+    case "functions": try listFunctions()
+    case "sample": try runSample()
+    case "-h", "--help", "help": print(usage)
+    default:
+        FileHandle.standardError.write(Data((usage + "\n").utf8))
+        exit(64)
+    }
+} catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(1)
+}
