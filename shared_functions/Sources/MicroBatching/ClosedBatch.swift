@@ -1,0 +1,35 @@
+/// One window the engine closed: its batch, why it closed, and which input offsets fed it.
+public struct ClosedBatch<Payload> {
+    public let batch: WindowBatch<Payload>
+    public let reason: CloseReason
+    /// Per partition, the first and last offset of the records in the batch (provenance).
+    public let offsetRanges: [OffsetRange]
+}
+
+extension ClosedBatch: Sendable where Payload: Sendable {}
+
+/// Why a window closed.
+public enum CloseReason: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Stream time reached the window's end plus grace.
+    case streamTime = "stream-time"
+    /// The partition was silent for the idle timeout and its stream time advanced with the clock.
+    case idleTimeout = "idle-timeout"
+    /// The input ended (replay) and every open window was closed.
+    case endOfInput = "end-of-input"
+}
+
+/// An inclusive range of offsets within one partition.
+public struct OffsetRange: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let partition: Int32
+    public let first: Int64
+    public let last: Int64
+
+    public init(partition: Int32, first: Int64, last: Int64) {
+        self.partition = partition
+        self.first = first
+        self.last = last
+    }
+
+    /// `partition:first-last`, the form used in provenance headers.
+    public var description: String { "\(partition):\(first)-\(last)" }
+}

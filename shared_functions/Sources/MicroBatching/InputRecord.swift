@@ -1,0 +1,24 @@
+/// One record offered to the engine: its Kafka coordinates, key, event time and payload.
+///
+/// `byteCount` is what the record costs while buffered (usually the payload's length); the engine
+/// sums it for memory accounting and pause advice.
+public struct InputRecord<Payload> {
+    public var partition: Int32
+    public var offset: Int64
+    public var key: String?
+    /// Event time in ms since the Unix epoch; ignored in processing-time mode.
+    public var eventTime: Int64
+    public var payload: Payload
+    public var byteCount: Int
+
+    public init(partition: Int32, offset: Int64, key: String?, eventTime: Int64, payload: Payload, byteCount: Int = 0) {
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.eventTime = eventTime
+        self.payload = payload
+        self.byteCount = byteCount
+    }
+}
+
+extension InputRecord: Sendable where Payload: Sendable {}

@@ -1,0 +1,64 @@
+extension MicroBatchEngine {
+    /// Progress of one partition, or `nil` when it is not assigned.
+    public func progress(of partition: Int32) -> PartitionProgress? {
+        guard let slot = slotByPartition[partition], let state = slots[slot] else { return nil }
+        return PartitionProgress(
+            partition: partition, committableOffset: state.committableOffset, progressOffset: state.progressOffset,
+            streamTime: state.streamTime, closedThrough: domainClosedThrough(slot: slot),
+            bufferedRecords: state.arena.liveRecords, bufferedBytes: state.arena.liveBytes)
+    }
+
+    /// The checkpoint to commit for `partition` once every batch closed so far has been produced;
+    /// `nil` when nothing is known yet (no record seen and nothing restored).
+    public func checkpoint(of partition: Int32) -> OffsetCheckpoint? {
+        guard let progress = progress(of: partition), let committed = progress.committableOffset,
+            let progressOffset = progress.progressOffset
+        else { return nil }
+        return OffsetCheckpoint(
+            committedOffset: committed, progressOffset: max(progressOffset, committed), streamTime: progress.streamTime,
+            closedThrough: progress.closedThrough, windowSpecification: configuration.window)
+    }
+
+    /// Checkpoints of every assigned partition that has one, by partition.
+    public func checkpoints() -> [Int32: OffsetCheckpoint] {
+        var result: [Int32: OffsetCheckpoint] = [:]
+        for partition in slotByPartition.keys {
+            if let checkpoint = checkpoint(of: partition) { result[partition] = checkpoint }
+        }
+        return result
+    }
+
+    // MARK: Memory
+
+    /// Bytes held by open windows over all partitions (the records' `byteCount`s).
+    public var bufferedBytes: Int {
+        slots.reduce(0) { $0 + ($1?.arena.liveBytes ?? 0) }
+    }
+
+    /// Records held by open windows over all partitions.
+    public var bufferedRecords: Int {
+        slots.reduce(0) { $0 + ($1?.arena.liveRecords ?? 0) }
+    }
+
+    /// Open (not yet closed) windows over all partitions.
+    public var openWindowCount: Int {
+        switch configuration.scope {
+        case .key: slots.reduce(0) { $0 + ($1?.index.openWindowCount ?? 0) }
+        case .global: globalIndex.openWindowCount
+        }
+    }
+
+    /// The partitions to pause while ``bufferedBytes`` exceeds `limit`, first to pause first: every
+    /// assigned partition except the one furthest behind in stream time, furthest ahead first
+    /// (ties by partition). The furthest-behind partition keeps running because closing windows,
+    /// which is what frees memory, waits for it. Empty when within the limit.
+    public func partitionsToPause(bufferLimit limit: Int) -> [Int32] {
+        guard bufferedBytes > limit else { return [] }
+        let byStreamTime = slots.compactMap { $0 }.sorted { lhs, rhs in
+            let left = lhs.streamTime ?? .min
+            let right = rhs.streamTime ?? .min
+            return left != right ? left > right : lhs.partition < rhs.partition
+        }
+        return byStreamTime.dropLast().map(\.partition)
+    }
+}

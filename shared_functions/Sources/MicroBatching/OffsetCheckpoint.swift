@@ -1,0 +1,122 @@
+/// Everything needed to resume one partition exactly: the offset to commit to Kafka and, in the
+/// commit's metadata string, the engine's progress on that partition.
+///
+/// - `committedOffset`: the low-water offset, the lowest offset still held by an open window (or
+///   the next offset to read when none is open). Consumption resumes here.
+/// - `progressOffset`: the offset after the last record whose fate is decided (emitted,
+///   dead-lettered or buffered). On replay, records below it whose windows are closed are skipped.
+/// - `streamTime` and `closedThrough`: the partition's stream time and the end up to which every
+///   window is closed (`nil` before the first record).
+///
+/// The metadata is a compact, versioned string, `mb1;<progress>;<stream>;<closed>;<size>/<advance>/<grace>`,
+/// at most ``maximumMetadataLength`` bytes, well within Kafka's default 4 KB
+/// `offset.metadata.max.bytes`.
+public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
+    /// The metadata format version this build writes and reads.
+    public static let currentVersion = 1
+    /// Upper bound of ``metadata``'s length in bytes.
+    public static let maximumMetadataLength = 512
+
+    public var committedOffset: Int64
+    public var progressOffset: Int64
+    public var streamTime: Int64?
+    public var closedThrough: Int64?
+    /// The window specification in force when the checkpoint was taken.
+    public var windowSpecification: WindowSpecification
+
+    public init(
+        committedOffset: Int64, progressOffset: Int64, streamTime: Int64?, closedThrough: Int64?,
+        windowSpecification: WindowSpecification
+    ) {
+        self.committedOffset = committedOffset
+        self.progressOffset = progressOffset
+        self.streamTime = streamTime
+        self.closedThrough = closedThrough
+        self.windowSpecification = windowSpecification
+    }
+
+    /// The string stored in Kafka's offset-commit metadata.
+    public var metadata: String {
+        let window = windowSpecification
+        return "mb\(Self.currentVersion);\(progressOffset);\(streamTime.map(String.init) ?? "");"
+            + "\(closedThrough.map(String.init) ?? "");\(window.size)/\(window.advance)/\(window.grace)"
+    }
+
+    public var description: String { "offset \(committedOffset) [\(metadata)]" }
+
+    /// Decodes the metadata committed with `committedOffset`.
+    ///
+    /// Throws ``CheckpointError`` for metadata this product did not write, for a newer version,
+    /// and for corrupt fields; the message says what to do.
+    public init(committedOffset: Int64, metadata: String) throws(CheckpointError) {
+        guard metadata.utf8.count <= Self.maximumMetadataLength else {
+            throw CheckpointError(.notACheckpoint, "metadata is \(metadata.utf8.count) bytes, longer than any checkpoint", metadata: metadata)
+        }
+        let fields = metadata.split(separator: ";", omittingEmptySubsequences: false)
+        guard let versionField = fields.first, versionField.hasPrefix("mb"), let version = Int(versionField.dropFirst(2))
+        else {
+            throw CheckpointError(.notACheckpoint, "metadata does not start with 'mb<version>'", metadata: metadata)
+        }
+        guard version == Self.currentVersion else {
+            throw CheckpointError(
+                .unsupportedVersion,
+                "checkpoint version \(version) is not supported by this build (it reads version \(Self.currentVersion)); "
+                    + "run a build that supports it or reset the consumer group's offsets",
+                metadata: metadata)
+        }
+        guard fields.count == 5 else {
+            throw CheckpointError(.malformed, "expected 5 fields separated by ';', found \(fields.count)", metadata: metadata)
+        }
+        func integer(_ index: Int, _ name: String) throws(CheckpointError) -> Int64? {
+            let field = fields[index]
+            if field.isEmpty { return nil }
+            guard let value = Int64(field) else {
+                throw CheckpointError(.malformed, "\(name) '\(field)' is not an integer", metadata: metadata)
+            }
+            return value
+        }
+        guard let progress = try integer(1, "progress offset") else {
+            throw CheckpointError(.malformed, "progress offset is missing", metadata: metadata)
+        }
+        let window = fields[4].split(separator: "/", omittingEmptySubsequences: false).map { Int64($0) }
+        guard window.count == 3, let size = window[0], let advance = window[1], let grace = window[2],
+            let specification = try? WindowSpecification(size: size, advance: advance, grace: grace)
+        else {
+            throw CheckpointError(.malformed, "window '\(fields[4])' is not a valid size/advance/grace", metadata: metadata)
+        }
+        let streamTime = try integer(2, "stream time")
+        let closedThrough = try integer(3, "closed-through")
+        guard progress >= committedOffset else {
+            throw CheckpointError(
+                .malformed, "progress offset \(progress) is below the committed offset \(committedOffset)", metadata: metadata)
+        }
+        self.init(
+            committedOffset: committedOffset, progressOffset: progress, streamTime: streamTime,
+            closedThrough: closedThrough, windowSpecification: specification)
+    }
+}
+
+/// Why committed offset metadata could not be read as a checkpoint.
+public struct CheckpointError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        /// The metadata was not written by this product (or is empty).
+        case notACheckpoint = "not_a_checkpoint"
+        /// Written by a newer (or unknown) format version.
+        case unsupportedVersion = "unsupported_version"
+        /// The right format, but a field is corrupt.
+        case malformed
+    }
+
+    public let code: Code
+    public let message: String
+    /// The metadata that was read (checkpoints hold no secrets).
+    public let metadata: String
+
+    init(_ code: Code, _ message: String, metadata: String) {
+        self.code = code
+        self.message = message
+        self.metadata = metadata
+    }
+
+    public var description: String { "\(code.rawValue): \(message) (metadata '\(metadata)')" }
+}

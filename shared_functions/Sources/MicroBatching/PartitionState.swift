@@ -1,0 +1,50 @@
+/// Everything the engine knows about one assigned partition.
+struct PartitionState<Payload> {
+    let partition: Int32
+    var arena = RecordArena<Payload>()
+    /// Open windows of this partition (`key` scope only; `global` scope shares one index).
+    var index = WindowIndex()
+    /// Largest event time ingested, or restored from a checkpoint: the base of the idle rule.
+    var eventStreamTime: Int64?
+    /// Stream time: `eventStreamTime`, possibly advanced further by the idle rule.
+    var streamTime: Int64?
+    /// The offset after the last ingested record; lower offsets are redeliveries.
+    var nextOffset: Int64?
+    /// Records below this offset were handled before a restore.
+    var replayUntil: Int64 = .min
+    /// The committed offset a restore started from, until a record is seen.
+    var restoredCommittedOffset: Int64?
+    /// Engine clock reading when the last record arrived (or when the partition was assigned).
+    var lastActivity: Int64
+
+    init(partition: Int32, now: Int64) {
+        self.partition = partition
+        self.lastActivity = now
+    }
+
+    /// The idle rule: after `idleTimeout` of silence, stream time is the last event stream time
+    /// plus the silence. Returns whether stream time moved.
+    mutating func applyIdleRule(now: Int64, idleTimeout: Int64?) -> Bool {
+        guard let idleTimeout, isIdle(now: now, idleTimeout: idleTimeout), let base = eventStreamTime else {
+            return false
+        }
+        let advanced = base + (now - lastActivity)
+        guard advanced > streamTime ?? .min else { return false }
+        streamTime = advanced
+        return true
+    }
+
+    func isIdle(now: Int64, idleTimeout: Int64?) -> Bool {
+        guard let idleTimeout else { return false }
+        return now - lastActivity >= idleTimeout
+    }
+
+    var committableOffset: Int64? {
+        arena.lowWaterOffset ?? nextOffset ?? restoredCommittedOffset
+    }
+
+    var progressOffset: Int64? {
+        guard let nextOffset else { return restoredCommittedOffset.map { max($0, replayUntil) } }
+        return max(nextOffset, replayUntil)
+    }
+}

@@ -1,0 +1,99 @@
+/// The buffered records of one partition, stored once each in offset order, however many
+/// windows refer to them.
+///
+/// Records are addressed by a per-partition sequence number. A record is released when the last
+/// window referring to it closes; released records at the front are trimmed, so the front record
+/// is always the lowest offset still held by an open window (the partition's low-water offset).
+/// Storage grows in fixed chunks, so a buffer never holds more than one chunk of slack.
+struct RecordArena<Payload> {
+    struct Slot {
+        var offset: Int64
+        var eventTime: Int64
+        var key: String?
+        var payload: Payload?
+        var byteCount: Int32
+        /// Open windows still referring to this record; 0 once released.
+        var remainingWindows: Int32
+    }
+
+    static var chunkCapacity: Int { 4_096 }
+
+    private var chunks: [[Slot]] = []
+    /// Sequence number of `chunks[0][0]`.
+    private var firstChunkSequence: Int64 = 0
+    /// First sequence not yet trimmed (released or not).
+    private(set) var headSequence: Int64 = 0
+    /// Sequence the next appended record gets.
+    private(set) var nextSequence: Int64 = 0
+    /// Records not yet released.
+    private(set) var liveRecords = 0
+    /// Sum of the live records' byte counts.
+    private(set) var liveBytes = 0
+
+    /// Appends a record referred to by `windows` open windows; returns its sequence number.
+    mutating func append(offset: Int64, eventTime: Int64, key: String?, payload: Payload, byteCount: Int, windows: Int32)
+        -> Int64
+    {
+        let slot = Slot(
+            offset: offset, eventTime: eventTime, key: key, payload: payload,
+            byteCount: Int32(clamping: byteCount), remainingWindows: windows)
+        if chunks.isEmpty || chunks[chunks.count - 1].count == Self.chunkCapacity {
+            var chunk: [Slot] = []
+            chunk.reserveCapacity(Self.chunkCapacity)
+            chunks.append(chunk)
+        }
+        chunks[chunks.count - 1].append(slot)
+        liveRecords += 1
+        liveBytes += Int(slot.byteCount)
+        defer { nextSequence += 1 }
+        return nextSequence
+    }
+
+    /// The record with sequence `sequence`, which must not be trimmed.
+    subscript(sequence: Int64) -> Slot {
+        let position = Int(sequence - firstChunkSequence)
+        return chunks[position / Self.chunkCapacity][position % Self.chunkCapacity]
+    }
+
+    /// Reads a record for a closing window and drops that window's reference to it. The payload is
+    /// moved out when this was the last reference, copied otherwise.
+    mutating func take(_ sequence: Int64) -> (offset: Int64, eventTime: Int64, key: String?, payload: Payload)? {
+        let position = Int(sequence - firstChunkSequence)
+        let chunk = position / Self.chunkCapacity
+        let index = position % Self.chunkCapacity
+        guard chunks[chunk][index].remainingWindows > 0, let payload = chunks[chunk][index].payload else { return nil }
+        let slot = chunks[chunk][index]
+        if slot.remainingWindows == 1 {
+            chunks[chunk][index].payload = nil
+            chunks[chunk][index].key = nil
+            chunks[chunk][index].remainingWindows = 0
+            liveRecords -= 1
+            liveBytes -= Int(slot.byteCount)
+            trimReleasedFront()
+        } else {
+            chunks[chunk][index].remainingWindows -= 1
+        }
+        return (slot.offset, slot.eventTime, slot.key, payload)
+    }
+
+    /// Drops one window's reference without reading the record (used when a partition's windows
+    /// are discarded).
+    mutating func release(_ sequence: Int64) {
+        _ = take(sequence)
+    }
+
+    /// The offset of the first record still held, or `nil` when none is.
+    var lowWaterOffset: Int64? {
+        headSequence < nextSequence ? self[headSequence].offset : nil
+    }
+
+    private mutating func trimReleasedFront() {
+        while headSequence < nextSequence, self[headSequence].remainingWindows == 0 {
+            headSequence += 1
+            if headSequence - firstChunkSequence == Int64(Self.chunkCapacity) {
+                chunks.removeFirst()
+                firstChunkSequence += Int64(Self.chunkCapacity)
+            }
+        }
+    }
+}

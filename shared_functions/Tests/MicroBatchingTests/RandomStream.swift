@@ -1,0 +1,36 @@
+@testable import MicroBatching
+
+/// A random multi-partition stream with out-of-order records, some within grace and some beyond.
+struct RandomStream {
+    let configuration: EngineConfiguration
+    /// Records in arrival order; offsets count up per partition from 0.
+    let records: [InputRecord<String>]
+
+    init(seed: UInt64, scope: BatchScope = .key, count: Int? = nil, lateProbability: Double = 0.1) throws {
+        var random = SeededRandom(seed: seed)
+        let advance = [5, 10, 20][random.int(0...2)] as Int64
+        let size = advance * Int64(random.int(1...4))
+        let grace = [0, 3, 15, 40][random.int(0...3)] as Int64
+        configuration = try EngineConfiguration(
+            window: try WindowSpecification(size: size, advance: advance, grace: grace), scope: scope)
+        let partitions = random.int(1...3)
+        let keys: [String?] = [nil, "a", "b", "c", "ü"].prefix(random.int(1...5)).map { $0 }
+        var clockByPartition = Array(repeating: Int64(random.int64(-50...50)), count: partitions)
+        var nextOffset = Array(repeating: Int64(0), count: partitions)
+        var records: [InputRecord<String>] = []
+        for index in 0..<(count ?? random.int(0...120)) {
+            let partition = random.int(0...(partitions - 1))
+            clockByPartition[partition] += random.int64(0...6)
+            var eventTime = clockByPartition[partition]
+            if random.chance(0.3) { eventTime -= random.int64(0...max(grace, 1)) }  // within grace
+            if random.chance(lateProbability) { eventTime -= random.int64(0...(size * 3 + grace)) }  // maybe late
+            let key = keys[random.int(0...(keys.count - 1))]
+            records.append(
+                InputRecord(
+                    partition: Int32(partition), offset: nextOffset[partition], key: key, eventTime: eventTime,
+                    payload: "r\(index)", byteCount: 10 + index % 7))
+            nextOffset[partition] += 1
+        }
+        self.records = records
+    }
+}
