@@ -14,6 +14,7 @@ public struct BatchRecord<Value> {
     /// The record's value, decoded into the function's input type.
     public var value: Value
 
+    @inlinable
     public init(eventTime: Int64, partition: Int32 = 0, offset: Int64, key: String? = nil, value: Value) {
         self.eventTime = eventTime
         self.partition = partition

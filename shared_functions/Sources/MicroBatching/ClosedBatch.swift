@@ -4,6 +4,13 @@ public struct ClosedBatch<Payload> {
     public let reason: CloseReason
     /// Per partition, the first and last offset of the records in the batch (provenance).
     public let offsetRanges: [OffsetRange]
+
+    @inlinable
+    init(batch: WindowBatch<Payload>, reason: CloseReason, offsetRanges: [OffsetRange]) {
+        self.batch = batch
+        self.reason = reason
+        self.offsetRanges = offsetRanges
+    }
 }
 
 extension ClosedBatch: Sendable where Payload: Sendable {}
@@ -24,6 +31,7 @@ public struct OffsetRange: Sendable, Hashable, Codable, CustomStringConvertible 
     public let first: Int64
     public let last: Int64
 
+    @inlinable
     public init(partition: Int32, first: Int64, last: Int64) {
         self.partition = partition
         self.first = first

@@ -29,6 +29,17 @@ public struct LateRecord<Payload> {
     /// (`closed_through - window.end`, never negative).
     public let lateness: Int64
     public let payload: Payload
+
+    @inlinable
+    init(partition: Int32, offset: Int64, key: String?, eventTime: Int64, window: Window, lateness: Int64, payload: Payload) {
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.eventTime = eventTime
+        self.window = window
+        self.lateness = lateness
+        self.payload = payload
+    }
 }
 
 extension LateRecord: Sendable where Payload: Sendable {}

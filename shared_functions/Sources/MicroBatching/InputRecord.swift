@@ -11,6 +11,7 @@ public struct InputRecord<Payload> {
     public var payload: Payload
     public var byteCount: Int
 
+    @inlinable
     public init(partition: Int32, offset: Int64, key: String?, eventTime: Int64, payload: Payload, byteCount: Int = 0) {
         self.partition = partition
         self.offset = offset

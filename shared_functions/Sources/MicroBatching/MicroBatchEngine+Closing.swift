@@ -2,6 +2,7 @@ extension MicroBatchEngine {
     /// Closes every window whose end plus grace stream time has reached, then applies the idle
     /// rule (partitions silent for `idleTimeout` advance their stream time by the silence) and
     /// closes what that reaches. Returns the closed batches by window end, then key, then partition.
+    @inlinable
     public mutating func closeWindows() -> [ClosedBatch<Payload>] {
         let now = clock.now()
         let idleTimeout = configuration.idleTimeout
@@ -35,6 +36,7 @@ extension MicroBatchEngine {
 
     /// Closes every open window, whatever stream time says (the input has ended). Later records
     /// for those windows are late.
+    @inlinable
     public mutating func closeAllWindows() -> [ClosedBatch<Payload>] {
         var closed: [(partition: Int32, batch: ClosedBatch<Payload>)] = []
         switch configuration.scope {
@@ -53,7 +55,8 @@ extension MicroBatchEngine {
         return Self.ordered(closed)
     }
 
-    private mutating func closeKeyScopeWindows(slot: Int, reason: CloseReason) -> [(partition: Int32, batch: ClosedBatch<Payload>)] {
+    @inlinable
+    mutating func closeKeyScopeWindows(slot: Int, reason: CloseReason) -> [(partition: Int32, batch: ClosedBatch<Payload>)] {
         guard let closedThrough = slots[slot]?.index.closedThrough,
             let windows = slots[slot]?.index.removeWindows(endingAtOrBefore: closedThrough)
         else { return [] }
@@ -61,7 +64,8 @@ extension MicroBatchEngine {
         return windows.map { (partition, makeBatch($0.end, $0.key, $0.references, reason)) }
     }
 
-    private mutating func closeGlobalWindows(reason: CloseReason) -> [(partition: Int32, batch: ClosedBatch<Payload>)] {
+    @inlinable
+    mutating func closeGlobalWindows(reason: CloseReason) -> [(partition: Int32, batch: ClosedBatch<Payload>)] {
         guard let closedThrough = globalIndex.closedThrough else { return [] }
         return globalIndex.removeWindows(endingAtOrBefore: closedThrough).map {
             (0, makeBatch($0.end, $0.key, $0.references, reason))
@@ -69,7 +73,8 @@ extension MicroBatchEngine {
     }
 
     /// Builds one closed batch, releasing the window's references to its records.
-    private mutating func makeBatch(
+    @inlinable
+    mutating func makeBatch(
         _ end: Int64, _ key: String?, _ references: [RecordReference], _ reason: CloseReason
     ) -> ClosedBatch<Payload> {
         var records: [BatchRecord<Payload>] = []
@@ -95,7 +100,8 @@ extension MicroBatchEngine {
     }
 
     /// The engine's output order: window end, then key (`nil` first, then UTF-8 bytes), then partition.
-    private static func ordered(_ closed: [(partition: Int32, batch: ClosedBatch<Payload>)]) -> [ClosedBatch<Payload>] {
+    @inlinable
+    static func ordered(_ closed: [(partition: Int32, batch: ClosedBatch<Payload>)]) -> [ClosedBatch<Payload>] {
         closed.sorted { lhs, rhs in
             let left = lhs.batch.batch
             let right = rhs.batch.batch

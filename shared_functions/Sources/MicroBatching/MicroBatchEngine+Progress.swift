@@ -1,5 +1,6 @@
 extension MicroBatchEngine {
     /// Progress of one partition, or `nil` when it is not assigned.
+    @inlinable
     public func progress(of partition: Int32) -> PartitionProgress? {
         guard let slot = slotByPartition[partition], let state = slots[slot] else { return nil }
         return PartitionProgress(
@@ -10,6 +11,7 @@ extension MicroBatchEngine {
 
     /// The checkpoint to commit for `partition` once every batch closed so far has been produced;
     /// `nil` when nothing is known yet (no record seen and nothing restored).
+    @inlinable
     public func checkpoint(of partition: Int32) -> OffsetCheckpoint? {
         guard let progress = progress(of: partition), let committed = progress.committableOffset,
             let progressOffset = progress.progressOffset
@@ -20,6 +22,7 @@ extension MicroBatchEngine {
     }
 
     /// Checkpoints of every assigned partition that has one, by partition.
+    @inlinable
     public func checkpoints() -> [Int32: OffsetCheckpoint] {
         var result: [Int32: OffsetCheckpoint] = [:]
         for partition in slotByPartition.keys {
@@ -31,16 +34,19 @@ extension MicroBatchEngine {
     // MARK: Memory
 
     /// Bytes held by open windows over all partitions (the records' `byteCount`s).
+    @inlinable
     public var bufferedBytes: Int {
         slots.reduce(0) { $0 + ($1?.arena.liveBytes ?? 0) }
     }
 
     /// Records held by open windows over all partitions.
+    @inlinable
     public var bufferedRecords: Int {
         slots.reduce(0) { $0 + ($1?.arena.liveRecords ?? 0) }
     }
 
     /// Open (not yet closed) windows over all partitions.
+    @inlinable
     public var openWindowCount: Int {
         switch configuration.scope {
         case .key: slots.reduce(0) { $0 + ($1?.index.openWindowCount ?? 0) }
@@ -52,6 +58,7 @@ extension MicroBatchEngine {
     /// assigned partition except the one furthest behind in stream time, furthest ahead first
     /// (ties by partition). The furthest-behind partition keeps running because closing windows,
     /// which is what frees memory, waits for it. Empty when within the limit.
+    @inlinable
     public func partitionsToPause(bufferLimit limit: Int) -> [Int32] {
         guard bufferedBytes > limit else { return [] }
         let byStreamTime = slots.compactMap { $0 }.sorted { lhs, rhs in

@@ -16,17 +16,25 @@
 /// belongs to; closing costs O(log E) per closed end plus sorting the closed batches.
 public struct MicroBatchEngine<Payload> {
     public let configuration: EngineConfiguration
+    @usableFromInline
     let clock: any EngineClock
 
+    @usableFromInline
     var slots: [PartitionState<Payload>?] = []
+    @usableFromInline
     var freeSlots: [Int] = []
+    @usableFromInline
     var slotByPartition: [Int32: Int] = [:]
     /// Open windows of `global` scope (unused in `key` scope, where each partition has its own).
+    @usableFromInline
     var globalIndex = WindowIndex()
     /// The last computed minimum stream time over partitions (`global` scope).
+    @usableFromInline
     var globalMinimumStreamTime: Int64?
+    @usableFromInline
     var pausedPartitions: Set<Int32> = []
 
+    @inlinable
     public init(configuration: EngineConfiguration, clock: any EngineClock) {
         self.configuration = configuration
         self.clock = clock
@@ -35,6 +43,7 @@ public struct MicroBatchEngine<Payload> {
     // MARK: Partitions
 
     /// The partitions the engine holds state for, ascending.
+    @inlinable
     public var assignedPartitions: [Int32] { slotByPartition.keys.sorted() }
 
     /// Starts tracking `partition`, restoring its progress from `checkpoint` when given. Records
@@ -42,6 +51,7 @@ public struct MicroBatchEngine<Payload> {
     /// whose windows are closed are reported ``IngestOutcome/alreadyHandled``, the others rebuild
     /// their open windows. Assigning a partition already assigned replaces its state.
     @discardableResult
+    @inlinable
     public mutating func assign(_ partition: Int32, from checkpoint: OffsetCheckpoint? = nil) -> AssignmentReport {
         revoke(partition)
         let now = clock.now()
@@ -71,6 +81,7 @@ public struct MicroBatchEngine<Payload> {
 
     /// Stops tracking `partition` and drops its buffered records and open windows (the next owner
     /// replays them from the committed offset).
+    @inlinable
     public mutating func revoke(_ partition: Int32) {
         guard let slot = slotByPartition.removeValue(forKey: partition) else { return }
         if configuration.scope == .global {
@@ -84,6 +95,7 @@ public struct MicroBatchEngine<Payload> {
 
     /// Tells the engine that the caller paused or resumed fetching `partition`. A paused
     /// partition is never treated as idle: its silence is the caller's doing, not the stream's.
+    @inlinable
     public mutating func setPaused(_ partition: Int32, _ paused: Bool) {
         if paused { pausedPartitions.insert(partition) } else { pausedPartitions.remove(partition) }
         if !paused, let slot = slotByPartition[partition] {
@@ -97,6 +109,7 @@ public struct MicroBatchEngine<Payload> {
     /// Offers one record. Records of one partition must come in offset order (lower offsets after
     /// a higher one are reported as duplicates). A partition never assigned is assigned now,
     /// without a checkpoint.
+    @inlinable
     public mutating func ingest(_ record: InputRecord<Payload>) -> IngestOutcome<Payload> {
         let now = clock.now()
         let slot = slotIndex(for: record.partition, now: now)
@@ -133,18 +146,21 @@ public struct MicroBatchEngine<Payload> {
     /// its value is malformed), so progress moves past it. Returns whether the caller should act
     /// on it (``ReplayStatus/fresh``) or skip it because it was handled before a restore or is a
     /// redelivery.
+    @inlinable
     public mutating func recordHandledOutside(partition: Int32, offset: Int64) -> ReplayStatus {
         let now = clock.now()
         return admit(offset: offset, slot: slotIndex(for: partition, now: now), now: now)
     }
 
-    private mutating func slotIndex(for partition: Int32, now: Int64) -> Int {
+    @inlinable
+    mutating func slotIndex(for partition: Int32, now: Int64) -> Int {
         if let slot = slotByPartition[partition] { return slot }
         assign(partition)
         return slotByPartition[partition] ?? 0
     }
 
-    private mutating func admit(offset: Int64, slot: Int, now: Int64) -> ReplayStatus {
+    @inlinable
+    mutating func admit(offset: Int64, slot: Int, now: Int64) -> ReplayStatus {
         guard var state = slots[slot].take() else { return .duplicate }
         defer { slots[slot] = state }
         if let next = state.nextOffset, offset < next { return .duplicate }
@@ -153,7 +169,8 @@ public struct MicroBatchEngine<Payload> {
         return offset < state.replayUntil ? .alreadyHandled : .fresh
     }
 
-    private func rejection(of eventTime: Int64, now: Int64) -> RecordRejection? {
+    @inlinable
+    func rejection(of eventTime: Int64, now: Int64) -> RecordRejection? {
         guard EventTime.supportedRange.contains(eventTime) else { return .eventTimeOutOfRange(eventTime: eventTime) }
         if configuration.time == .eventTime, let maximumSkew = configuration.maximumClockSkew {
             let (ahead, overflow) = eventTime.subtractingReportingOverflow(now)
@@ -164,7 +181,8 @@ public struct MicroBatchEngine<Payload> {
         return nil
     }
 
-    private mutating func buffer(
+    @inlinable
+    mutating func buffer(
         _ record: InputRecord<Payload>, eventTime: Int64, latestEnd: Int64, openWindows: Int, slot: Int
     ) {
         let advance = configuration.window.advance
@@ -182,7 +200,8 @@ public struct MicroBatchEngine<Payload> {
         }
     }
 
-    private mutating func advanceStreamTime(slot: Int, eventTime: Int64) {
+    @inlinable
+    mutating func advanceStreamTime(slot: Int, eventTime: Int64) {
         guard var state = slots[slot].take() else { return }
         let previous = state.streamTime
         state.eventStreamTime = max(state.eventStreamTime ?? .min, eventTime)
@@ -204,6 +223,7 @@ public struct MicroBatchEngine<Payload> {
     /// Recomputes `global` scope's closed-through from the minimum stream time over partitions;
     /// with a clock reading, partitions idle at that time are skipped (all idle: the minimum of
     /// their advanced stream times). A partition without any record blocks closing.
+    @inlinable
     mutating func advanceGlobalClosedThrough(skippingIdleAt now: Int64?) {
         var minimum: Int64?
         var idleMinimum: Int64?
@@ -225,10 +245,12 @@ public struct MicroBatchEngine<Payload> {
         globalIndex.advanceClosedThrough(to: candidate - configuration.window.grace)
     }
 
+    @inlinable
     func isIdle(_ state: PartitionState<Payload>, now: Int64) -> Bool {
         !pausedPartitions.contains(state.partition) && state.isIdle(now: now, idleTimeout: configuration.idleTimeout)
     }
 
+    @inlinable
     func domainClosedThrough(slot: Int) -> Int64? {
         switch configuration.scope {
         case .key: slots[slot]?.index.closedThrough
@@ -256,4 +278,11 @@ public struct AssignmentReport: Sendable, Hashable {
     /// before are not reopened, and the first windows after the change may miss records that
     /// preceded the committed offset.
     public var windowSpecificationChanged: Bool
+
+    @inlinable
+    init(partition: Int32, restored: Bool, windowSpecificationChanged: Bool) {
+        self.partition = partition
+        self.restored = restored
+        self.windowSpecificationChanged = windowSpecificationChanged
+    }
 }

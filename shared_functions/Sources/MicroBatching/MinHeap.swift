@@ -1,11 +1,17 @@
 /// A binary min-heap of integers: O(log n) push and pop, O(1) peek.
+@usableFromInline
 struct MinHeap: Sendable {
-    private var storage: [Int64] = []
+    @usableFromInline
+    var storage: [Int64] = []
 
+    @inlinable
     var isEmpty: Bool { storage.isEmpty }
+    @inlinable
     var count: Int { storage.count }
+    @inlinable
     var minimum: Int64? { storage.first }
 
+    @inlinable
     mutating func push(_ value: Int64) {
         storage.append(value)
         var child = storage.count - 1
@@ -18,6 +24,7 @@ struct MinHeap: Sendable {
     }
 
     @discardableResult
+    @inlinable
     mutating func popMinimum() -> Int64? {
         guard let top = storage.first else { return nil }
         let last = storage.removeLast()

@@ -14,4 +14,18 @@ public struct PartitionProgress: Sendable, Hashable {
     public let bufferedRecords: Int
     /// Bytes held by open windows (the records' `byteCount`s).
     public let bufferedBytes: Int
+
+    @inlinable
+    init(
+        partition: Int32, committableOffset: Int64?, progressOffset: Int64?, streamTime: Int64?, closedThrough: Int64?,
+        bufferedRecords: Int, bufferedBytes: Int
+    ) {
+        self.partition = partition
+        self.committableOffset = committableOffset
+        self.progressOffset = progressOffset
+        self.streamTime = streamTime
+        self.closedThrough = closedThrough
+        self.bufferedRecords = bufferedRecords
+        self.bufferedBytes = bufferedBytes
+    }
 }

@@ -1,22 +1,33 @@
 /// Everything the engine knows about one assigned partition.
+@usableFromInline
 struct PartitionState<Payload> {
+    @usableFromInline
     let partition: Int32
+    @usableFromInline
     var arena = RecordArena<Payload>()
     /// Open windows of this partition (`key` scope only; `global` scope shares one index).
+    @usableFromInline
     var index = WindowIndex()
     /// Largest event time ingested, or restored from a checkpoint: the base of the idle rule.
+    @usableFromInline
     var eventStreamTime: Int64?
     /// Stream time: `eventStreamTime`, possibly advanced further by the idle rule.
+    @usableFromInline
     var streamTime: Int64?
     /// The offset after the last ingested record; lower offsets are redeliveries.
+    @usableFromInline
     var nextOffset: Int64?
     /// Records below this offset were handled before a restore.
+    @usableFromInline
     var replayUntil: Int64 = .min
     /// The committed offset a restore started from, until a record is seen.
+    @usableFromInline
     var restoredCommittedOffset: Int64?
     /// Engine clock reading when the last record arrived (or when the partition was assigned).
+    @usableFromInline
     var lastActivity: Int64
 
+    @inlinable
     init(partition: Int32, now: Int64) {
         self.partition = partition
         self.lastActivity = now
@@ -24,6 +35,7 @@ struct PartitionState<Payload> {
 
     /// The idle rule: after `idleTimeout` of silence, stream time is the last event stream time
     /// plus the silence. Returns whether stream time moved.
+    @inlinable
     mutating func applyIdleRule(now: Int64, idleTimeout: Int64?) -> Bool {
         guard let idleTimeout, isIdle(now: now, idleTimeout: idleTimeout), let base = eventStreamTime else {
             return false
@@ -34,15 +46,18 @@ struct PartitionState<Payload> {
         return true
     }
 
+    @inlinable
     func isIdle(now: Int64, idleTimeout: Int64?) -> Bool {
         guard let idleTimeout else { return false }
         return now - lastActivity >= idleTimeout
     }
 
+    @inlinable
     var committableOffset: Int64? {
         arena.lowWaterOffset ?? nextOffset ?? restoredCommittedOffset
     }
 
+    @inlinable
     var progressOffset: Int64? {
         guard let nextOffset else { return restoredCommittedOffset.map { max($0, replayUntil) } }
         return max(nextOffset, replayUntil)

@@ -5,32 +5,52 @@
 /// window referring to it closes; released records at the front are trimmed, so the front record
 /// is always the lowest offset still held by an open window (the partition's low-water offset).
 /// Storage grows in fixed chunks, so a buffer never holds more than one chunk of slack.
+@usableFromInline
 struct RecordArena<Payload> {
+    @usableFromInline
     struct Slot {
-        var offset: Int64
-        var eventTime: Int64
-        var key: String?
-        var payload: Payload?
-        var byteCount: Int32
+        @usableFromInline var offset: Int64
+        @usableFromInline var eventTime: Int64
+        @usableFromInline var key: String?
+        @usableFromInline var payload: Payload?
+        @usableFromInline var byteCount: Int32
         /// Open windows still referring to this record; 0 once released.
-        var remainingWindows: Int32
+        @usableFromInline var remainingWindows: Int32
+
+        @inlinable
+        init(offset: Int64, eventTime: Int64, key: String?, payload: Payload?, byteCount: Int32, remainingWindows: Int32) {
+            self.offset = offset
+            self.eventTime = eventTime
+            self.key = key
+            self.payload = payload
+            self.byteCount = byteCount
+            self.remainingWindows = remainingWindows
+        }
     }
 
+    @inlinable
     static var chunkCapacity: Int { 4_096 }
 
-    private var chunks: [[Slot]] = []
+    @usableFromInline
+    var chunks: [[Slot]] = []
     /// Sequence number of `chunks[0][0]`.
-    private var firstChunkSequence: Int64 = 0
+    @usableFromInline
+    var firstChunkSequence: Int64 = 0
     /// First sequence not yet trimmed (released or not).
-    private(set) var headSequence: Int64 = 0
+    @usableFromInline
+    var headSequence: Int64 = 0
     /// Sequence the next appended record gets.
-    private(set) var nextSequence: Int64 = 0
+    @usableFromInline
+    var nextSequence: Int64 = 0
     /// Records not yet released.
-    private(set) var liveRecords = 0
+    @usableFromInline
+    var liveRecords = 0
     /// Sum of the live records' byte counts.
-    private(set) var liveBytes = 0
+    @usableFromInline
+    var liveBytes = 0
 
     /// Appends a record referred to by `windows` open windows; returns its sequence number.
+    @inlinable
     mutating func append(offset: Int64, eventTime: Int64, key: String?, payload: Payload, byteCount: Int, windows: Int32)
         -> Int64
     {
@@ -50,6 +70,7 @@ struct RecordArena<Payload> {
     }
 
     /// The record with sequence `sequence`, which must not be trimmed.
+    @inlinable
     subscript(sequence: Int64) -> Slot {
         let position = Int(sequence - firstChunkSequence)
         return chunks[position / Self.chunkCapacity][position % Self.chunkCapacity]
@@ -57,6 +78,7 @@ struct RecordArena<Payload> {
 
     /// Reads a record for a closing window and drops that window's reference to it. The payload is
     /// moved out when this was the last reference, copied otherwise.
+    @inlinable
     mutating func take(_ sequence: Int64) -> (offset: Int64, eventTime: Int64, key: String?, payload: Payload)? {
         let position = Int(sequence - firstChunkSequence)
         let chunk = position / Self.chunkCapacity
@@ -78,16 +100,19 @@ struct RecordArena<Payload> {
 
     /// Drops one window's reference without reading the record (used when a partition's windows
     /// are discarded).
+    @inlinable
     mutating func release(_ sequence: Int64) {
         _ = take(sequence)
     }
 
     /// The offset of the first record still held, or `nil` when none is.
+    @inlinable
     var lowWaterOffset: Int64? {
         headSequence < nextSequence ? self[headSequence].offset : nil
     }
 
-    private mutating func trimReleasedFront() {
+    @inlinable
+    mutating func trimReleasedFront() {
         while headSequence < nextSequence, self[headSequence].remainingWindows == 0 {
             headSequence += 1
             if headSequence - firstChunkSequence == Int64(Self.chunkCapacity) {

@@ -22,7 +22,7 @@ public struct Window: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// Creates a window whose bounds the caller has already checked (`start < end`).
-    @usableFromInline
+    @inlinable
     init(uncheckedStart start: Int64, end: Int64) {
         self.start = start
         self.end = end

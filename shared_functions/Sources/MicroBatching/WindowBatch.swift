@@ -12,6 +12,7 @@ public struct WindowBatch<Value> {
     public let records: [BatchRecord<Value>]
 
     /// Creates a batch, sorting `records` into their canonical order.
+    @inlinable
     public init(window: Window, key: String?, records: [BatchRecord<Value>]) {
         self.window = window
         self.key = key
@@ -30,13 +31,15 @@ public struct WindowBatch<Value> {
     }
 
     /// Creates a batch whose records are already in canonical order.
+    @inlinable
     init(window: Window, key: String?, alreadySorted records: [BatchRecord<Value>]) {
         self.window = window
         self.key = key
         self.records = records
     }
 
-    private static func sortedCanonically(_ records: [BatchRecord<Value>]) -> [BatchRecord<Value>] {
+    @inlinable
+    static func sortedCanonically(_ records: [BatchRecord<Value>]) -> [BatchRecord<Value>] {
         var isSorted = true
         var index = records.startIndex
         while isSorted, index + 1 < records.endIndex {

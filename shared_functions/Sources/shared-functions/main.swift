@@ -7,10 +7,13 @@ import SharedFunctions
 ///     shared-functions functions      list the registered functions and their parameters (JSON)
 ///     shared-functions sample         run function_a and function_b over 5-minute windows of a
 ///                                     generated sample and print each window's results
+///     shared-functions benchmark      engine throughput and memory (release builds only)
 let usage = """
     usage: shared-functions <command>
       functions   list the registered functions and their parameters as JSON
       sample      run function_a and function_b over 5-minute windows of generated sensor readings
+      benchmark [N]  push N (default 10 million) pre-decoded records through the engine and function_a
+                     (build with -c release)
     """
 
 func listFunctions() throws {
@@ -48,6 +51,10 @@ do {
     switch CommandLine.arguments.dropFirst().first {
     case "functions": try listFunctions()
     case "sample": try runSample()
+    case "benchmark":
+        var benchmark = EngineBenchmark()
+        if let records = CommandLine.arguments.dropFirst(2).first.flatMap({ Int($0) }) { benchmark.records = records }
+        try benchmark.run()
     case "-h", "--help", "help": print(usage)
     default:
         FileHandle.standardError.write(Data((usage + "\n").utf8))

@@ -1,0 +1,70 @@
+import Testing
+
+@testable import MicroBatching
+
+@Suite("Offset checkpoint encoding")
+struct OffsetCheckpointTests {
+    let window = try! WindowSpecification(size: 300_000, advance: 60_000, grace: 5_000)
+
+    @Test(
+        "checkpoints round-trip through their metadata string",
+        arguments: [
+            (0, 0, nil, nil),
+            (17, 42, 1_700_000_000_000, 1_699_999_995_000),
+            (Int64.max - 1, Int64.max, Int64.max, Int64.min),
+            (5, 5, -1, -5_001),
+        ] as [(Int64, Int64, Int64?, Int64?)])
+    func roundTrip(committed: Int64, progress: Int64, streamTime: Int64?, closedThrough: Int64?) throws {
+        let checkpoint = OffsetCheckpoint(
+            committedOffset: committed, progressOffset: progress, streamTime: streamTime, closedThrough: closedThrough,
+            windowSpecification: window)
+        let metadata = checkpoint.metadata
+        #expect(metadata.hasPrefix("mb1;"))
+        #expect(metadata.utf8.count <= OffsetCheckpoint.maximumMetadataLength)
+        #expect(try OffsetCheckpoint(committedOffset: committed, metadata: metadata) == checkpoint)
+    }
+
+    @Test("the longest possible metadata fits the bound")
+    func sizeBound() throws {
+        let widest = OffsetCheckpoint(
+            committedOffset: .min, progressOffset: .min, streamTime: .min, closedThrough: .min,
+            windowSpecification: try WindowSpecification(
+                size: EventTime.maximumDuration, advance: EventTime.maximumDuration, grace: EventTime.maximumDuration))
+        #expect(widest.metadata.utf8.count < 120)
+    }
+
+    @Test(
+        "garbage, unknown versions and corrupt fields are refused with a reason",
+        arguments: [
+            ("", CheckpointError.Code.notACheckpoint, "mb<version>"),
+            ("hello", .notACheckpoint, "mb<version>"),
+            ("{\"offset\": 3}", .notACheckpoint, "mb<version>"),
+            (String(repeating: "x", count: 600), .notACheckpoint, "600 bytes"),
+            ("mb2;1;2;3;300000/300000/0", .unsupportedVersion, "version 2"),
+            ("mb1;1;2;3", .malformed, "5 fields"),
+            ("mb1;x;2;3;300000/300000/0", .malformed, "progress offset 'x'"),
+            ("mb1;;2;3;300000/300000/0", .malformed, "progress offset is missing"),
+            ("mb1;10;2;z;300000/300000/0", .malformed, "closed-through 'z'"),
+            ("mb1;10;2;3;300000/7/0", .malformed, "window '300000/7/0'"),
+            ("mb1;10;2;3;300000", .malformed, "window"),
+            ("mb1;3;2;3;300000/300000/0", .malformed, "below the committed offset"),
+        ] as [(String, CheckpointError.Code, String)])
+    func refusesBadMetadata(metadata: String, code: CheckpointError.Code, fragment: String) {
+        #expect {
+            try OffsetCheckpoint(committedOffset: 5, metadata: metadata)
+        } throws: { error in
+            guard let error = error as? CheckpointError else { return false }
+            return error.code == code && error.message.contains(fragment)
+        }
+    }
+
+    @Test("restoring under a changed window specification is reported")
+    func changedSpecificationIsReported() throws {
+        let checkpoint = OffsetCheckpoint(
+            committedOffset: 0, progressOffset: 0, streamTime: nil, closedThrough: nil, windowSpecification: window)
+        var engine = MicroBatchEngine<String>(
+            configuration: try EngineConfiguration(window: .tumbling(size: 1_000)), clock: ManualClock())
+        #expect(engine.assign(0, from: checkpoint).windowSpecificationChanged)
+        #expect(engine.assign(1).restored == false)
+    }
+}
