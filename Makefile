@@ -4,12 +4,13 @@
 SHELL := /bin/bash
 SHARED := shared_functions
 
-.PHONY: demo test test-shared help
+.PHONY: demo test test-shared bench-engine help
 
 help:
 	@echo "make demo         run the main job"
 	@echo "make test         install what is missing, build, and run every test"
 	@echo "make test-shared  run only the shared_functions tests"
+	@echo "make bench-engine engine throughput and memory per buffered record (release build, about 2 minutes)"
 
 demo:
 	cd $(SHARED) && swift run -c release shared-functions sample
@@ -18,3 +19,6 @@ test: test-shared
 
 test-shared:
 	cd $(SHARED) && swift build --build-tests && swift test
+
+bench-engine:
+	cd $(SHARED) && swift build -c release --product shared-functions && .build/release/shared-functions benchmark

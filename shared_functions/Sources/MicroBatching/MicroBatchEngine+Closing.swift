@@ -45,12 +45,12 @@ extension MicroBatchEngine {
                 guard let windows = slots[slot]?.index.removeAll() else { continue }
                 if let last = windows.last?.end { slots[slot]?.index.advanceClosedThrough(to: last) }
                 let partition = slots[slot]?.partition ?? 0
-                closed += windows.map { (partition, makeBatch($0.end, $0.key, $0.references, .endOfInput)) }
+                for window in windows { closed += makeBatches(window.end, window.references, .endOfInput, partition: partition) }
             }
         case .global:
             let windows = globalIndex.removeAll()
             if let last = windows.last?.end { globalIndex.advanceClosedThrough(to: last) }
-            closed += windows.map { (0, makeBatch($0.end, $0.key, $0.references, .endOfInput)) }
+            for window in windows { closed += makeBatches(window.end, window.references, .endOfInput, partition: 0) }
         }
         return Self.ordered(closed)
     }
@@ -61,53 +61,74 @@ extension MicroBatchEngine {
             let windows = slots[slot]?.index.removeWindows(endingAtOrBefore: closedThrough)
         else { return [] }
         let partition = slots[slot]?.partition ?? 0
-        return windows.map { (partition, makeBatch($0.end, $0.key, $0.references, reason)) }
+        return windows.flatMap { makeBatches($0.end, $0.references, reason, partition: partition) }
     }
 
     @inlinable
     mutating func closeGlobalWindows(reason: CloseReason) -> [(partition: Int32, batch: ClosedBatch<Payload>)] {
         guard let closedThrough = globalIndex.closedThrough else { return [] }
-        return globalIndex.removeWindows(endingAtOrBefore: closedThrough).map {
-            (0, makeBatch($0.end, $0.key, $0.references, reason))
+        return globalIndex.removeWindows(endingAtOrBefore: closedThrough).flatMap {
+            makeBatches($0.end, $0.references, reason, partition: 0)
+        }
+    }
+
+    /// Builds the closed batches of one window range: one per key in `key` scope (in key order),
+    /// a single one in `global` scope.
+    @inlinable
+    mutating func makeBatches(
+        _ end: Int64, _ references: [RecordReference], _ reason: CloseReason, partition: Int32
+    ) -> [(partition: Int32, batch: ClosedBatch<Payload>)] {
+        guard configuration.scope == .key, let slot = references.first?.slot else {
+            return [(partition, makeBatch(end, nil, references[...], reason))]
+        }
+        let keys = slots[slot]?.arena.keys(of: references) ?? []
+        let grouping = KeyGrouping(keys)
+        return grouping.groups.map { group in
+            let members = grouping.positions[group].map { references[$0] }
+            return (partition, makeBatch(end, keys[grouping.positions[group.lowerBound]], members[...], reason))
         }
     }
 
     /// Builds one closed batch, releasing the window's references to its records.
     @inlinable
     mutating func makeBatch(
-        _ end: Int64, _ key: String?, _ references: [RecordReference], _ reason: CloseReason
+        _ end: Int64, _ key: String?, _ references: ArraySlice<RecordReference>, _ reason: CloseReason
     ) -> ClosedBatch<Payload> {
         var records: [BatchRecord<Payload>] = []
         records.reserveCapacity(references.count)
-        var ranges: [Int32: (first: Int64, last: Int64)] = [:]
+        var ranges: [OffsetRange] = []
         for reference in references {
-            guard let partition = slots[reference.slot]?.partition,
-                let record = slots[reference.slot]?.arena.take(reference.sequence)
-            else { continue }
+            let partition = slotPartitions[reference.slot]
+            guard let record = slots[reference.slot]?.arena.take(reference.sequence) else { continue }
             records.append(
                 BatchRecord(
                     eventTime: record.eventTime, partition: partition, offset: record.offset, key: record.key,
                     value: record.payload))
-            let range = ranges[partition] ?? (record.offset, record.offset)
-            ranges[partition] = (min(range.first, record.offset), max(range.last, record.offset))
+            if let index = ranges.firstIndex(where: { $0.partition == partition }) {
+                let range = ranges[index]
+                ranges[index] = OffsetRange(
+                    partition: partition, first: min(range.first, record.offset), last: max(range.last, record.offset))
+            } else {
+                ranges.append(OffsetRange(partition: partition, first: record.offset, last: record.offset))
+            }
         }
         let window = Window(uncheckedStart: end - configuration.window.size, end: end)
+        ranges.sort { $0.partition < $1.partition }
         return ClosedBatch(
-            batch: WindowBatch(window: window, key: key, records: records), reason: reason,
-            offsetRanges: ranges.keys.sorted().compactMap { partition in
-                ranges[partition].map { OffsetRange(partition: partition, first: $0.first, last: $0.last) }
-            })
+            batch: WindowBatch(window: window, key: key, records: records), reason: reason, offsetRanges: ranges)
     }
 
     /// The engine's output order: window end, then key (`nil` first, then UTF-8 bytes), then partition.
+    /// Each partition's batches already come in this order, so usually nothing moves.
     @inlinable
     static func ordered(_ closed: [(partition: Int32, batch: ClosedBatch<Payload>)]) -> [ClosedBatch<Payload>] {
-        closed.sorted { lhs, rhs in
-            let left = lhs.batch.batch
-            let right = rhs.batch.batch
+        func precedes(_ lhs: Int, _ rhs: Int) -> Bool {
+            let (left, right) = (closed[lhs].batch.batch, closed[rhs].batch.batch)
             if left.window.end != right.window.end { return left.window.end < right.window.end }
-            if left.key != right.key { return WindowIndex.keyOrder(left.key, right.key) }
-            return lhs.partition < rhs.partition
-        }.map(\.batch)
+            if left.key != right.key { return KeyGrouping.keyOrder(left.key, right.key) }
+            return closed[lhs].partition < closed[rhs].partition
+        }
+        if closed.indices.dropFirst().allSatisfy({ !precedes($0, $0 - 1) }) { return closed.map(\.batch) }
+        return closed.indices.sorted(by: precedes).map { closed[$0].batch }
     }
 }

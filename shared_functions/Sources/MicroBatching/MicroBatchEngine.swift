@@ -23,6 +23,9 @@ public struct MicroBatchEngine<Payload> {
     var slots: [PartitionState<Payload>?] = []
     @usableFromInline
     var freeSlots: [Int] = []
+    /// The partition of each slot (kept beside `slots` so reading it never copies a partition's state).
+    @usableFromInline
+    var slotPartitions: [Int32] = []
     @usableFromInline
     var slotByPartition: [Int32: Int] = [:]
     /// Open windows of `global` scope (unused in `key` scope, where each partition has its own).
@@ -62,6 +65,7 @@ public struct MicroBatchEngine<Payload> {
             state.streamTime = checkpoint.streamTime
             state.nextOffset = checkpoint.committedOffset
             state.replayUntil = checkpoint.progressOffset
+            state.restoredStreamTime = checkpoint.streamTime
             state.restoredCommittedOffset = checkpoint.committedOffset
             if let closedThrough = checkpoint.closedThrough {
                 switch configuration.scope {
@@ -72,8 +76,12 @@ public struct MicroBatchEngine<Payload> {
             report.windowSpecificationChanged = checkpoint.windowSpecification != configuration.window
         }
         let slot = freeSlots.popLast() ?? slots.count
-        if slot == slots.count { slots.append(nil) }
+        if slot == slots.count {
+            slots.append(nil)
+            slotPartitions.append(partition)
+        }
         slots[slot] = state
+        slotPartitions[slot] = partition
         slotByPartition[partition] = slot
         if configuration.scope == .global { globalMinimumStreamTime = nil }
         return report
@@ -122,6 +130,11 @@ public struct MicroBatchEngine<Payload> {
         let eventTime = configuration.time == .processingTime ? now : record.eventTime
         if let rejection = rejection(of: eventTime, now: now) {
             return replaying ? .alreadyHandled : .rejected(rejection)
+        }
+        if replaying, configuration.time == .eventTime, eventTime > slots[slot]?.restoredStreamTime ?? .max {
+            // Buffering it would have advanced stream time past the restored value: it was
+            // rejected (ahead of the clock then) or handled outside before the restore.
+            return .alreadyHandled
         }
         let specification = configuration.window
         let latest = specification.latestWindow(containing: eventTime)
@@ -194,8 +207,8 @@ public struct MicroBatchEngine<Payload> {
         for step in 0..<openWindows {
             let end = latestEnd - Int64(step) * advance
             switch configuration.scope {
-            case .key: slots[slot]?.index.add(reference, end: end, key: record.key)
-            case .global: globalIndex.add(reference, end: end, key: nil)
+            case .key: slots[slot]?.index.add(reference, end: end)
+            case .global: globalIndex.add(reference, end: end)
             }
         }
     }

@@ -20,6 +20,9 @@ struct PartitionState<Payload> {
     /// Records below this offset were handled before a restore.
     @usableFromInline
     var replayUntil: Int64 = .min
+    /// Stream time restored from a checkpoint: a replayed record beyond it cannot have been buffered.
+    @usableFromInline
+    var restoredStreamTime: Int64?
     /// The committed offset a restore started from, until a record is seen.
     @usableFromInline
     var restoredCommittedOffset: Int64?

@@ -98,6 +98,13 @@ struct RecordArena<Payload> {
         return (slot.offset, slot.eventTime, slot.key, payload)
     }
 
+    /// The keys of the referenced records. (Mutating only so that callers reach the arena in place
+    /// instead of copying the partition state around it.)
+    @inlinable
+    mutating func keys(of references: [RecordReference]) -> [String?] {
+        references.map { self[$0.sequence].key }
+    }
+
     /// Drops one window's reference without reading the record (used when a partition's windows
     /// are discarded).
     @inlinable

@@ -12,7 +12,8 @@ let usage = """
     usage: shared-functions <command>
       functions   list the registered functions and their parameters as JSON
       sample      run function_a and function_b over 5-minute windows of generated sensor readings
-      benchmark [N]  push N (default 10 million) pre-decoded records through the engine and function_a
+      benchmark [N [K]]  push N (default 10 million) pre-decoded records with K keys (default 100,000)
+                     through the engine and function_a
                      (build with -c release)
     """
 
@@ -54,7 +55,11 @@ do {
     case "benchmark":
         var benchmark = EngineBenchmark()
         if let records = CommandLine.arguments.dropFirst(2).first.flatMap({ Int($0) }) { benchmark.records = records }
+        if let keys = CommandLine.arguments.dropFirst(3).first.flatMap({ Int($0) }) { benchmark.keys = keys }
         try benchmark.run()
+    case "memory-probe":
+        let arguments = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
+        try EngineBenchmark.probeMemory(payloadBytes: arguments.first ?? 0, keys: arguments.dropFirst().first ?? 100_000)
     case "-h", "--help", "help": print(usage)
     default:
         FileHandle.standardError.write(Data((usage + "\n").utf8))

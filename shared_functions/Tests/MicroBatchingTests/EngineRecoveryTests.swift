@@ -84,4 +84,34 @@ struct EngineRecoveryTests {
         #expect(restored.recordHandledOutside(partition: 0, offset: 3) == .fresh)
         #expect(restored.progress(of: 0)?.committableOffset == 2)
     }
+
+    @Test("a record rejected as ahead of the clock stays handled after a restore, even once the clock caught up")
+    func rejectedRecordIsNotRebuiltOnReplay() throws {
+        let configuration = try EngineConfiguration(window: .tumbling(size: 100), maximumClockSkew: 1_000)
+        let clock = ManualClock(10_000)
+        var engine = MicroBatchEngine<String>(configuration: configuration, clock: clock)
+        _ = engine.ingest(InputRecord(partition: 0, offset: 0, key: nil, eventTime: 10_050, payload: "kept"))
+        guard case .rejected = engine.ingest(InputRecord(partition: 0, offset: 1, key: nil, eventTime: 50_000, payload: "future"))
+        else {
+            Issue.record("50 s is 40 s ahead of the clock")
+            return
+        }
+        let checkpoint = try #require(engine.checkpoint(of: 0))
+        #expect(checkpoint.committedOffset == 0 && checkpoint.progressOffset == 2)
+
+        let later = ManualClock(60_000)
+        var restored = MicroBatchEngine<String>(configuration: configuration, clock: later)
+        restored.assign(0, from: checkpoint)
+        guard case .buffered = restored.ingest(InputRecord(partition: 0, offset: 0, key: nil, eventTime: 10_050, payload: "kept"))
+        else {
+            Issue.record("the open window's record is rebuilt")
+            return
+        }
+        guard case .alreadyHandled = restored.ingest(
+            InputRecord(partition: 0, offset: 1, key: nil, eventTime: 50_000, payload: "future"))
+        else {
+            Issue.record("the rejected record was dead-lettered before the restore; it must not join a window now")
+            return
+        }
+    }
 }

@@ -38,7 +38,7 @@ struct EngineReferenceTests {
             let batches = driver.batches
             let isOrdered = zip(batches, batches.dropFirst()).allSatisfy { a, b in
                 if a.window.end != b.window.end { return a.window.end < b.window.end }
-                if a.key != b.key { return WindowIndex.keyOrder(a.key, b.key) }
+                if a.key != b.key { return KeyGrouping.keyOrder(a.key, b.key) }
                 return a.domain < b.domain
             }
             #expect(isOrdered, "seed \(seed)")
