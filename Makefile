@@ -3,22 +3,34 @@
 
 SHELL := /bin/bash
 SHARED := shared_functions
+MODULE := data_processing/processing_module
 
-.PHONY: demo test test-shared bench-engine help
+.PHONY: help demo test test-shared test-module system-packages bench-engine bench-kafka
 
 help:
-	@echo "make demo         run the main job"
-	@echo "make test         install what is missing, build, and run every test"
-	@echo "make test-shared  run only the shared_functions tests"
-	@echo "make bench-engine engine throughput and memory per buffered record (release build, about 2 minutes)"
+	@echo "make demo          run the main job"
+	@echo "make test          install what is missing, build, and run every test"
+	@echo "make test-shared   run only the shared_functions tests"
+	@echo "make test-module   run only the processing module tests (embedded broker)"
+	@echo "make bench-engine  engine throughput and memory per buffered record (about 2 minutes)"
+	@echo "make bench-kafka   Kafka layer produce/consume throughput against kcat (about 1 minute)"
+
+system-packages:
+	@scripts/install-system-packages.sh
 
 demo:
 	cd $(SHARED) && swift run -c release shared-functions sample
 
-test: test-shared
+test: system-packages test-shared test-module
 
 test-shared:
 	cd $(SHARED) && swift build --build-tests && swift test
 
+test-module: system-packages
+	cd $(MODULE) && swift build --build-tests && swift test
+
 bench-engine:
 	cd $(SHARED) && swift build -c release --product shared-functions && .build/release/shared-functions benchmark
+
+bench-kafka: system-packages
+	cd $(MODULE) && swift build -c release --product processing-module && .build/release/processing-module kafka-benchmark

@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+//
+// The processing module: Kafka in, shared functions, Kafka out.
+//
+// Layers, bottom up: `CRdKafka` (librdkafka's C API from Debian's librdkafka-dev, found with
+// pkg-config), `Kafka` (the only module that imports it: consumer, producer, transactions, the
+// embedded broker), and the `processing-module` command.
+//
+// Dependencies, each justified: swift-log (librdkafka's logs and the service's own go to one
+// logging API that operators can route), swift-argument-parser (commands, flags and validation
+// messages in the style users know).
+import PackageDescription
+
+let package = Package(
+    name: "ProcessingModule",
+    products: [
+        .executable(name: "processing-module", targets: ["processing-module"]),
+        .library(name: "Kafka", targets: ["Kafka"]),
+    ],
+    dependencies: [
+        .package(path: "../../shared_functions"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "processing-module",
+            dependencies: [
+                "Kafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+    ]
+)

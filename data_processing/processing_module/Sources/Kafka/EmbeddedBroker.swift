@@ -1,0 +1,114 @@
+import CRdKafka
+import Logging
+
+/// A Kafka cluster in this process: librdkafka's mock cluster, a real Kafka-protocol broker on
+/// loopback that any client (kcat included) can reach. For development and tests.
+///
+/// Limits, all librdkafka's (2.0.2): each partition keeps only about 5 MB of record batches
+/// (older ones are dropped), so keep test volumes small or compressed; transactional offset
+/// commits are not stored and aborted transactions are not hidden from `read_committed` readers,
+/// so exactly-once can only be proven against real Kafka; a consumer group waits about 3 seconds
+/// (the initial rebalance delay) before its first assignment; data lives in memory and is gone
+/// when the broker stops.
+public final class EmbeddedBroker: @unchecked Sendable {
+    private let client: KafkaClient
+    private let cluster: OpaquePointer
+    /// Comma-separated `host:port` of every broker, for `bootstrap.servers`.
+    public let bootstrapServers: String
+    public let brokerCount: Int
+
+    /// Starts `brokers` brokers on loopback and creates `topics` (name → partition count).
+    public init(brokers: Int = 1, topics: [String: Int] = [:], logger: Logger) throws(KafkaError) {
+        guard (1...16).contains(brokers) else {
+            throw KafkaError.usage("start embedded broker", "broker count must be between 1 and 16 (got \(brokers))")
+        }
+        client = try KafkaClient(type: RD_KAFKA_PRODUCER, configuration: KafkaConfiguration(["client.id": "embedded-broker"]), logger: logger)
+        guard let cluster = rd_kafka_mock_cluster_new(client.handle, Int32(brokers)) else {
+            throw KafkaError.usage("start embedded broker", "librdkafka could not start its mock cluster")
+        }
+        self.cluster = cluster
+        brokerCount = brokers
+        bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+        for (topic, partitions) in topics.sorted(by: { $0.key < $1.key }) {
+            try createTopic(topic, partitions: partitions)
+        }
+    }
+
+    deinit {
+        rd_kafka_mock_cluster_destroy(cluster)
+    }
+
+    /// Creates a topic (replication is capped at the broker count).
+    public func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1) throws(KafkaError) {
+        guard partitions > 0, !name.isEmpty else {
+            throw KafkaError.usage("create topic", "a topic needs a name and at least one partition (\(name): \(partitions))")
+        }
+        let result = rd_kafka_mock_topic_create(
+            cluster, name, Int32(partitions), Int32(min(replicationFactor, brokerCount)))
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, operation: "create topic", topic: name) }
+    }
+
+    /// Takes broker `id` (1-based) off the network until ``setBrokerUp(_:)``.
+    public func setBrokerDown(_ id: Int32) throws(KafkaError) {
+        let result = rd_kafka_mock_broker_set_down(cluster, id)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, operation: "set broker \(id) down") }
+    }
+
+    public func setBrokerUp(_ id: Int32) throws(KafkaError) {
+        let result = rd_kafka_mock_broker_set_up(cluster, id)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, operation: "set broker \(id) up") }
+    }
+
+    /// Makes the next `errors.count` requests of kind `request` fail with those errors, in order.
+    public func injectErrors(_ errors: [KafkaErrorCode], on request: KafkaRequest) {
+        let codes = errors.map { rd_kafka_resp_err_t($0.rawValue) }
+        codes.withUnsafeBufferPointer { buffer in
+            rd_kafka_mock_push_request_errors_array(cluster, request.rawValue, buffer.count, buffer.baseAddress)
+        }
+    }
+
+    /// Forgets errors injected for `request` that have not fired yet.
+    public func clearInjectedErrors(on request: KafkaRequest) {
+        rd_kafka_mock_clear_request_errors(cluster, request.rawValue)
+    }
+}
+
+/// Kafka protocol request kinds (API keys) that errors can be injected into.
+public enum KafkaRequest: Int16, Sendable, CaseIterable {
+    case produce = 0
+    case fetch = 1
+    case listOffsets = 2
+    case metadata = 3
+    case offsetCommit = 8
+    case offsetFetch = 9
+    case findCoordinator = 10
+    case joinGroup = 11
+    case heartbeat = 12
+    case syncGroup = 14
+    case initProducerId = 22
+    case addPartitionsToTxn = 24
+    case addOffsetsToTxn = 25
+    case endTxn = 26
+    case txnOffsetCommit = 28
+}
+
+/// A Kafka protocol error code, named from librdkafka's constants.
+public struct KafkaErrorCode: RawRepresentable, Hashable, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+    init(_ code: rd_kafka_resp_err_t) { rawValue = code.rawValue }
+
+    public static let notCoordinator = KafkaErrorCode(RD_KAFKA_RESP_ERR_NOT_COORDINATOR)
+    public static let coordinatorNotAvailable = KafkaErrorCode(RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE)
+    public static let notLeaderForPartition = KafkaErrorCode(RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION)
+    public static let requestTimedOut = KafkaErrorCode(RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT)
+    public static let notEnoughReplicas = KafkaErrorCode(RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS)
+    public static let concurrentTransactions = KafkaErrorCode(RD_KAFKA_RESP_ERR_CONCURRENT_TRANSACTIONS)
+    public static let invalidTransactionState = KafkaErrorCode(RD_KAFKA_RESP_ERR_INVALID_TXN_STATE)
+    public static let producerFenced = KafkaErrorCode(RD_KAFKA_RESP_ERR_PRODUCER_FENCED)
+    public static let unknownProducerId = KafkaErrorCode(RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID)
+    public static let topicAuthorizationFailed = KafkaErrorCode(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
+    public static let invalidProducerEpoch = KafkaErrorCode(RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH)
+    public static let transactionTimedOut = KafkaErrorCode(RD_KAFKA_RESP_ERR__TIMED_OUT)
+    public static let unknownTopicOrPartition = KafkaErrorCode(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+}

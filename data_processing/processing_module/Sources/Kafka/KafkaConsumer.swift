@@ -1,0 +1,251 @@
+import CRdKafka
+import Logging
+
+/// A consumer-group member over librdkafka, built for batch processing.
+///
+/// - Subscription with the cooperative-sticky assignor; a ``RebalanceHandler`` runs before
+///   partitions are assigned or revoked.
+/// - `poll` hands out up to `maxMessages` messages per call as zero-copy views, with no Swift
+///   allocation per message.
+/// - No automatic commits or offset stores: progress is committed explicitly, with metadata.
+/// - A deep prefetch queue by default (`queued.min.messages` 1,000,000): librdkafka 2.0 pauses
+///   fetching for a fixed second whenever the queue holds that many messages, so a smaller value
+///   starves a fast consumer.
+///
+/// Thread safety: poll from one thread; the other calls may come from any thread.
+public final class KafkaConsumer: @unchecked Sendable {
+    /// Defaults applied under the caller's properties.
+    public static let defaults: [String: String] = [
+        "enable.auto.commit": "false",
+        "enable.auto.offset.store": "false",
+        "partition.assignment.strategy": "cooperative-sticky",
+        "auto.offset.reset": "earliest",
+        "queued.min.messages": "1000000",
+        "enable.partition.eof": "false",
+    ]
+
+    let client: KafkaClient
+    private let queue: OpaquePointer
+    private let logger: Logger
+    private var messageBuffer: [UnsafeMutablePointer<rd_kafka_message_t>?]
+
+    /// Creates a consumer; `configuration` needs `bootstrap.servers` and `group.id`.
+    public init(
+        configuration: KafkaConfiguration, rebalance: RebalanceHandler = RebalanceHandler(), logger: Logger,
+        batchCapacity: Int = 10_000
+    ) throws(KafkaError) {
+        guard configuration["group.id"]?.isEmpty == false else {
+            throw KafkaError.usage("create consumer", "configuration property 'group.id' is required for a consumer")
+        }
+        self.logger = logger
+        client = try KafkaClient(
+            type: RD_KAFKA_CONSUMER, configuration: configuration.withDefaults(Self.defaults), logger: logger
+        ) { native, _ in
+            rd_kafka_conf_set_rebalance_cb(native) { handle, error, partitions, opaque in
+                guard let handle, let partitions, let callbacks = ClientCallbacks.from(opaque) else { return }
+                callbacks.onRebalance?(handle, error, partitions)
+            }
+        }
+        rd_kafka_poll_set_consumer(client.handle)
+        queue = rd_kafka_queue_get_consumer(client.handle)
+        messageBuffer = Array(repeating: nil, count: max(batchCapacity, 1))
+        client.callbacks.onRebalance = { [unowned self] handle, error, list in
+            self.rebalance(handle: handle, error: error, list: NativePartitionList(borrowing: list), handler: rebalance)
+        }
+    }
+
+    deinit {
+        rd_kafka_queue_destroy(queue)
+    }
+
+    /// Handlers for decoded statistics and client errors.
+    public func onStatistics(_ handler: @escaping @Sendable (KafkaStatistics) -> Void) { client.callbacks.onStatistics = handler }
+    public func onError(_ handler: @escaping @Sendable (KafkaError) -> Void) { client.callbacks.onError = handler }
+
+    /// Joins the group for `topics` (the assignment arrives during later polls).
+    public func subscribe(_ topics: [String]) throws(KafkaError) {
+        let list = NativePartitionList(capacity: topics.count)
+        for topic in topics { list.add(TopicPartition(topic, RD_KAFKA_PARTITION_UA)) }
+        let result = rd_kafka_subscribe(client.handle, list.pointer)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, operation: "subscribe") }
+    }
+
+    /// Waits up to `timeoutMilliseconds` for messages and passes each (up to `maxMessages`) to
+    /// `body` as a view valid only during that call. Also serves rebalances and callbacks.
+    /// Returns the number of messages passed. Consumer errors (a broker down, ...) are reported
+    /// to the error handler and logged, not thrown: librdkafka recovers from them by itself.
+    @discardableResult
+    public func poll(
+        maxMessages: Int = 10_000, timeoutMilliseconds: Int32 = 100, _ body: (KafkaMessageView) throws -> Void
+    ) rethrows -> Int {
+        let capacity = min(maxMessages, messageBuffer.count)
+        let received = messageBuffer.withUnsafeMutableBufferPointer { buffer in
+            rd_kafka_consume_batch_queue(queue, Int32(timeoutMilliseconds), buffer.baseAddress, capacity)
+        }
+        guard received > 0 else { return 0 }
+        var index = 0
+        var delivered = 0
+        defer {
+            while index < received {
+                if let message = messageBuffer[index] { rd_kafka_message_destroy(message) }
+                index += 1
+            }
+        }
+        while index < received {
+            guard let message = messageBuffer[index] else {
+                index += 1
+                continue
+            }
+            if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                report(message)
+            } else {
+                try body(KafkaMessageView(message))
+                delivered += 1
+            }
+            rd_kafka_message_destroy(message)
+            messageBuffer[index] = nil
+            index += 1
+        }
+        return delivered
+    }
+
+    private func report(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
+        let error = message.pointee.err
+        guard error != RD_KAFKA_RESP_ERR__PARTITION_EOF else { return }
+        let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) }
+        let kafkaError = KafkaError(error, operation: "consume", topic: topic, partition: message.pointee.partition)
+        logger.warning("\(kafkaError)")
+        client.callbacks.onError?(kafkaError)
+    }
+
+    /// Reads `offsets`' partitions from those offsets without joining a group's rebalances (manual
+    /// assignment, as `export` and benchmarks need). `nil` offsets start from the committed offset.
+    public func assign(_ offsets: [CommittedOffset]) throws(KafkaError) {
+        let list = NativePartitionList(offsets.map { CommittedOffset($0.topicPartition, offset: $0.offset ?? Int64(RD_KAFKA_OFFSET_STORED)) })
+        let result = rd_kafka_assign(client.handle, list.pointer)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, operation: "assign") }
+    }
+
+    /// The partitions currently assigned to this member.
+    public var assignment: [TopicPartition] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(client.handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return NativePartitionList(borrowing: list).topicPartitions.sorted()
+    }
+
+    /// Stops fetching `partitions` until resumed (messages already fetched are still delivered).
+    public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
+        let list = NativePartitionList(partitions)
+        let result = rd_kafka_pause_partitions(client.handle, list.pointer)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, operation: "pause") }
+        if let error = list.firstError(operation: "pause") { throw error }
+    }
+
+    public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
+        let list = NativePartitionList(partitions)
+        let result = rd_kafka_resume_partitions(client.handle, list.pointer)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, operation: "resume") }
+        if let error = list.firstError(operation: "resume") { throw error }
+    }
+
+    /// Moves the fetch position of assigned partitions to the given offsets.
+    public func seek(_ offsets: [CommittedOffset], timeoutMilliseconds: Int32 = 10_000) throws(KafkaError) {
+        let list = NativePartitionList(offsets)
+        if let error = rd_kafka_seek_partitions(client.handle, list.pointer, timeoutMilliseconds) {
+            throw KafkaError(consuming: error, operation: "seek")
+        }
+        if let error = list.firstError(operation: "seek") { throw error }
+    }
+
+    /// The group's committed offsets and metadata for `partitions`.
+    public func committed(_ partitions: [TopicPartition], timeoutMilliseconds: Int32 = 10_000) throws(KafkaError)
+        -> [CommittedOffset]
+    {
+        let list = NativePartitionList(partitions)
+        let result = rd_kafka_committed(client.handle, list.pointer, timeoutMilliseconds)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, operation: "read committed offsets") }
+        if let error = list.firstError(operation: "read committed offsets") { throw error }
+        return list.committedOffsets
+    }
+
+    /// Commits offsets with their metadata. `synchronous` waits for the coordinator's answer;
+    /// otherwise the result arrives later and failures are logged.
+    public func commit(_ offsets: [CommittedOffset], synchronous: Bool = true) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let list = NativePartitionList(offsets)
+        let result = rd_kafka_commit(client.handle, list.pointer, synchronous ? 0 : 1)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(result, operation: "commit", topic: offsets.first?.topicPartition.topic)
+        }
+        if synchronous, let error = list.firstError(operation: "commit") { throw error }
+    }
+
+    /// Low and high watermarks of a partition, asked from the broker.
+    public func watermarks(of partition: TopicPartition, timeoutMilliseconds: Int32 = 10_000) throws(KafkaError)
+        -> (low: Int64, high: Int64)
+    {
+        try client.watermarks(of: partition, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// Messages between this consumer's position and the high watermark, from locally cached
+    /// watermarks (refreshed by fetches); `nil` when unknown.
+    public func lag(of partition: TopicPartition) -> Int64? {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        guard rd_kafka_get_watermark_offsets(client.handle, partition.topic, partition.partition, &low, &high)
+            == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0
+        else { return nil }
+        let list = NativePartitionList([partition])
+        guard rd_kafka_position(client.handle, list.pointer) == RD_KAFKA_RESP_ERR_NO_ERROR,
+            let position = list.elements.first?.offset, position >= 0
+        else { return nil }
+        return max(high - position, 0)
+    }
+
+    /// Leaves the group: revokes the assignment (calling the rebalance handler) and stops.
+    public func close() throws(KafkaError) {
+        let result = rd_kafka_consumer_close(client.handle)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, operation: "close consumer") }
+    }
+
+    private func rebalance(
+        handle: OpaquePointer, error: rd_kafka_resp_err_t, list: NativePartitionList, handler: RebalanceHandler
+    ) {
+        let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+        let partitions = list.topicPartitions
+        switch error {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            if let offsets = handler.assigned(partitions, self) {
+                let byPartition = Dictionary(offsets.map { ($0.topicPartition, $0) }, uniquingKeysWith: { $1 })
+                for index in list.elements.indices {
+                    let element = list.elements[index]
+                    let key = TopicPartition(String(cString: element.topic), element.partition)
+                    if let offset = byPartition[key]?.offset { list.elements[index].offset = offset }
+                }
+            }
+            logger.info("partitions assigned: \(partitions.map(\.description).joined(separator: ", "))")
+            if cooperative {
+                if let error = rd_kafka_incremental_assign(handle, list.pointer) {
+                    logger.error("\(KafkaError(consuming: error, operation: "incremental_assign"))")
+                }
+            } else {
+                _ = rd_kafka_assign(handle, list.pointer)
+            }
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            let lost = rd_kafka_assignment_lost(handle) != 0
+            handler.revoked(partitions, lost, self)
+            logger.info("partitions \(lost ? "lost" : "revoked"): \(partitions.map(\.description).joined(separator: ", "))")
+            if cooperative {
+                if let error = rd_kafka_incremental_unassign(handle, list.pointer) {
+                    logger.error("\(KafkaError(consuming: error, operation: "incremental_unassign"))")
+                }
+            } else {
+                _ = rd_kafka_assign(handle, nil)
+            }
+        default:
+            logger.error("rebalance failed: \(KafkaError(error, operation: "rebalance"))")
+            if cooperative { _ = rd_kafka_assign(handle, nil) } else { _ = rd_kafka_assign(handle, nil) }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Kafka
+import Logging
+
+/// `processing-module broker`: an embedded Kafka broker in the foreground, for development.
+struct BrokerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "broker",
+        abstract: "Run an embedded Kafka broker (librdkafka's mock cluster) on loopback until interrupted.",
+        discussion: """
+            Prints the bootstrap servers on the first line of standard output, so that
+            `kcat -b <servers> -L` and any Kafka client can use it. Limits: about 5 MB kept per
+            partition; transactional offset commits are not stored and aborted transactions are not
+            hidden; consumer groups wait about 3 s before their first assignment; data is in memory.
+            """
+    )
+
+    @Option(help: "Number of brokers in the cluster (1-16).")
+    var brokers = 1
+
+    @Option(help: "Partitions of each topic created at start.")
+    var partitions = 6
+
+    @Option(help: "Comma-separated topics to create at start.")
+    var topics = "events,results"
+
+    func validate() throws {
+        guard (1...16).contains(brokers) else { throw ValidationError("--brokers must be between 1 and 16 (got \(brokers))") }
+        guard partitions >= 1 else { throw ValidationError("--partitions must be at least 1 (got \(partitions))") }
+    }
+
+    func run() throws {
+        var logger = Logger(label: "embedded-broker")
+        logger.logLevel = .warning
+        let names = topics.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let broker = try EmbeddedBroker(
+            brokers: brokers, topics: Dictionary(uniqueKeysWithValues: names.map { ($0, partitions) }), logger: logger)
+        FileHandle.standardOutput.write(Data((broker.bootstrapServers + "\n").utf8))
+        FileHandle.standardError.write(
+            Data("embedded broker: \(brokers) broker(s), topics \(names.joined(separator: ", ")) with \(partitions) partitions; Ctrl-C stops it\n".utf8))
+        FileHandle.standardOutput.synchronizeFile()
+        waitForTermination()
+        withExtendedLifetime(broker) {}
+    }
+}
+
+/// Blocks until SIGINT or SIGTERM.
+func waitForTermination() {
+    let stop = DispatchSemaphore(value: 0)
+    var sources: [DispatchSourceSignal] = []
+    for signalNumber in [SIGINT, SIGTERM] {
+        signal(signalNumber, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        source.setEventHandler { stop.signal() }
+        source.resume()
+        sources.append(source)
+    }
+    stop.wait()
+    withExtendedLifetime(sources) {}
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `processing-module`: the Kafka micro-batch processing service and its tools.
+@main
+struct ProcessingModuleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "processing-module",
+        abstract: "Kafka micro-batch processing with the shared window functions.",
+        subcommands: [BrokerCommand.self, KafkaBenchmarkCommand.self]
+    )
+}
