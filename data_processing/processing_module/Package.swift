@@ -4,11 +4,12 @@
 //
 // Layers, bottom up: `CRdKafka` (librdkafka's C API from Debian's librdkafka-dev, found with
 // pkg-config), `Kafka` (the only module that imports it: consumer, producer, transactions, the
-// embedded broker), and the `processing-module` command.
+// embedded broker), `ProcessingModule` (configuration, pipelines from Kafka through the shared
+// functions back to Kafka, replay), and the `processing-module` command.
 //
 // Dependencies, each justified: swift-log (librdkafka's logs and the service's own go to one
 // logging API that operators can route), swift-argument-parser (commands, flags and validation
-// messages in the style users know).
+// messages in the style users know), Yams (the pipelines file is YAML).
 import PackageDescription
 
 let package = Package(
@@ -21,6 +22,7 @@ let package = Package(
         .package(path: "../../shared_functions"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -35,14 +37,34 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "ProcessingModule",
+            dependencies: [
+                "Kafka",
+                .product(name: "SharedFunctions", package: "shared_functions"),
+                .product(name: "MicroBatching", package: "shared_functions"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "processing-module",
             dependencies: [
                 "Kafka",
+                "ProcessingModule",
+                .product(name: "SharedFunctions", package: "shared_functions"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+        .testTarget(
+            name: "ProcessingModuleTests",
+            dependencies: [
+                "ProcessingModule", "Kafka",
+                .product(name: "SharedFunctions", package: "shared_functions"),
+                .product(name: "MicroBatching", package: "shared_functions"),
+            ]
+        ),
     ]
 )

@@ -1,0 +1,108 @@
+import MicroBatching
+import SharedFunctions
+
+/// One pipeline: an input topic cut into windows, a function from the registry on each closed
+/// window, results to an output topic, bad and late records to a dead-letter topic.
+public struct PipelineConfiguration: Sendable {
+    /// What happens to a record that arrives after its windows closed.
+    public enum LatePolicy: String, Sendable, CaseIterable {
+        case deadLetter = "dead-letter"
+        case drop
+    }
+
+    /// Delivery guarantee.
+    public enum Guarantee: String, Sendable, CaseIterable {
+        /// Produce, wait for every delivery report, then commit offsets with the checkpoint.
+        case atLeastOnce = "at-least-once"
+        /// Results, dead letters and offsets in one Kafka transaction per commit interval.
+        case exactlyOnce = "exactly-once"
+    }
+
+    /// Unique name; part of the consumer group and of every output's provenance.
+    public var name: String
+    public var inputTopic: String
+    public var outputTopic: String
+    public var deadLetterTopic: String
+    /// The function with its validated parameters.
+    public var function: PreparedFunction
+    public var engine: EngineConfiguration
+    /// JSON field holding the event time (epoch ms or ISO-8601); `nil`: the Kafka timestamp.
+    public var eventTimeField: String?
+    public var latePolicy: LatePolicy
+    public var guarantee: Guarantee
+    /// How often progress is committed (ms).
+    public var commitInterval: Int64
+    /// Buffered bytes above which the partitions furthest ahead are paused.
+    public var maximumBufferedBytes: Int
+
+    static let keys: Set<String> = [
+        "name", "input", "output", "dead_letters", "function", "parameters", "window", "scope", "time", "event_time_field",
+        "idle_timeout", "max_clock_skew", "late_records", "guarantee", "commit_interval", "max_buffered_bytes",
+    ]
+
+    /// Reads and validates one pipeline entry of the pipelines file.
+    init(_ node: ConfigurationNode, registry: FunctionRegistry) throws {
+        let mapping = try node.mapping(allowedKeys: Self.keys)
+        name = try node.child("name").string()
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw ConfigurationError(key: "\(node.path).name", "may contain only letters, digits, '-', '_' and '.' (got \"\(name)\")")
+        }
+        inputTopic = try node.child("input").string()
+        outputTopic = try node.child("output").string()
+        deadLetterTopic = try node.child("dead_letters").string(default: "\(inputTopic).dead-letters")
+        let functionName = try node.child("function").string()
+        let parameters = try Self.jsonObject(node.child("parameters"))
+        do {
+            function = try registry.prepare(functionName, parameters: parameters)
+        } catch {
+            let key = error.parameter.map { "\(node.path).parameters.\($0)" } ?? "\(node.path).function"
+            throw ConfigurationError(key: key, error.message)
+        }
+        let window = node.child("window")
+        _ = try window.mapping(allowedKeys: ["size", "advance", "grace"])
+        let size = try window.child("size").duration()
+        let specification: WindowSpecification
+        do {
+            specification = try WindowSpecification(
+                size: size, advance: try window.child("advance").duration(default: size),
+                grace: try window.child("grace").duration(default: 0, allowZero: true))
+        } catch let error as WindowSpecificationError {
+            throw ConfigurationError(key: "\(window.path)", error.message)
+        }
+        do {
+            engine = try EngineConfiguration(
+                window: specification, scope: try node.child("scope").choice(default: BatchScope.key),
+                time: try node.child("time").choice(default: TimeMode.eventTime),
+                idleTimeout: node.child("idle_timeout").isAbsent ? 30_000 : try node.child("idle_timeout").optionalDuration(),
+                maximumClockSkew: node.child("max_clock_skew").isAbsent
+                    ? 3_600_000 : try node.child("max_clock_skew").optionalDuration())
+        } catch let error as EngineConfigurationError {
+            throw ConfigurationError(key: node.path, error.message)
+        }
+        eventTimeField = try node.child("event_time_field").optionalString()
+        latePolicy = try node.child("late_records").choice(default: LatePolicy.deadLetter)
+        guarantee = try node.child("guarantee").choice(default: Guarantee.atLeastOnce)
+        commitInterval = try node.child("commit_interval").duration(default: 1_000)
+        maximumBufferedBytes = try node.child("max_buffered_bytes").integer(
+            default: 256 << 20, allowed: (1 << 20)...(1 << 40))
+        _ = mapping
+    }
+
+    /// A JSON object of function parameters from a configuration mapping.
+    static func jsonObject(_ node: ConfigurationNode) throws -> [String: JSONValue] {
+        if node.isAbsent { return [:] }
+        let mapping = try node.mapping(allowedKeys: Set(((node.value as? [String: Any]) ?? [:]).keys))
+        var members: [String: JSONValue] = [:]
+        for (key, value) in mapping {
+            switch value {
+            case let bool as Bool: members[key] = .bool(bool)
+            case let integer as Int: members[key] = .number(Double(integer))
+            case let number as Double: members[key] = .number(number)
+            case let string as String: members[key] = .string(string)
+            default:
+                throw ConfigurationError(key: "\(node.path).\(key)", "must be a string, a number or a boolean")
+            }
+        }
+        return members
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Kafka
+import Logging
+import MicroBatching
+import SharedFunctions
+
+/// Runs one pipeline against Kafka: consume, process, produce, commit, with at-least-once
+/// delivery. Blocking; run each pipeline on its own thread.
+///
+/// Commit protocol: every `commit_interval`, flush the producer (every result and dead letter
+/// acknowledged), then commit each partition's low-water offset with its checkpoint metadata. A
+/// crash between the two re-produces, after the restart, byte-identical records of that interval
+/// only. Rebalances: the checkpoint of each newly assigned partition is read and restored before
+/// fetching starts; revoked partitions are flushed and committed before they go.
+public final class PipelineRunner: @unchecked Sendable {
+    public let configuration: PipelineConfiguration
+    private let kafka: KafkaConfiguration
+    private let groupID: String
+    private let logger: Logger
+    private let clock: any EngineClock
+    private var processor: PipelineProcessor
+    private var consumer: KafkaConsumer!
+    private var producer: KafkaProducer!
+    private var lastCommit: Int64 = 0
+    private var pausedPartitions: Set<Int32> = []
+    /// Called with every record produced (results and dead letters), for the demo's live view.
+    public var onProduced: (@Sendable (ProducedRecord) -> Void)?
+
+    public init(
+        configuration: PipelineConfiguration, kafka: KafkaConfiguration, groupID: String, logger: Logger,
+        clock: any EngineClock = SystemClock()
+    ) {
+        self.configuration = configuration
+        self.kafka = kafka
+        self.groupID = groupID
+        self.clock = clock
+        var logger = logger
+        logger[metadataKey: "pipeline"] = "\(configuration.name)"
+        self.logger = logger
+        processor = PipelineProcessor(configuration: configuration, clock: clock)
+    }
+
+    /// What the pipeline has done so far.
+    public var counters: PipelineCounters { processor.counters }
+
+    /// Consumes until `stop` is requested, then commits, leaves the group and returns.
+    public func run(until stop: StopSignal) throws {
+        guard configuration.guarantee == .atLeastOnce else {
+            throw ConfigurationError(
+                key: "pipelines.\(configuration.name).guarantee", "exactly-once is not available in this build; use at-least-once")
+        }
+        producer = try KafkaProducer(
+            configuration: kafka.withDefaults(["message.timeout.ms": "0", "linger.ms": "20"]), logger: logger)
+        consumer = try KafkaConsumer(
+            configuration: kafka.withDefaults(["group.id": "\(groupID).\(configuration.name)"]),
+            rebalance: RebalanceHandler(
+                assigned: { [unowned self] partitions, consumer in self.assigned(partitions, consumer) },
+                revoked: { [unowned self] partitions, lost, _ in self.revoked(partitions, lost: lost) }),
+            logger: logger)
+        try consumer.subscribe([configuration.inputTopic])
+        logger.info("pipeline started: \(configuration.inputTopic) -> \(configuration.function.name) -> \(configuration.outputTopic)")
+        lastCommit = clock.now()
+        while !stop.isRequested {
+            try pollOnce()
+        }
+        try commit()
+        try consumer.close()
+        logger.info("pipeline stopped: \(processor.counters)")
+    }
+
+    private func pollOnce() throws {
+        var failure: KafkaError?
+        consumer.poll(maxMessages: 10_000, timeoutMilliseconds: 100) { message in
+            guard failure == nil else { return }
+            let letter = processor.ingest(
+                partition: message.partition, offset: message.offset, key: message.key, value: message.value,
+                kafkaTimestamp: message.timestamp?.milliseconds)
+            if let letter {
+                do throws(KafkaError) { try send(letter) } catch { failure = error }
+            }
+        }
+        if let failure { throw failure }
+        for record in processor.closeWindows() { try send(record) }
+        producer.poll()
+        try applyBackpressure()
+        if clock.now() - lastCommit >= configuration.commitInterval { try commit() }
+    }
+
+    private func send(_ record: ProducedRecord) throws(KafkaError) {
+        try producer.send(record.outgoing)
+        onProduced?(record)
+    }
+
+    /// Flushes every produced record, then commits offsets with checkpoint metadata.
+    private func commit(partitions: [Int32]? = nil) throws {
+        lastCommit = clock.now()
+        while true {
+            do {
+                let summary = try producer.flush(timeoutMilliseconds: 10_000)
+                if let failure = summary.failures.first {
+                    throw KafkaError(
+                        code: failure.error.code, operation: "deliver",
+                        message: "\(summary.failures.count) records were not delivered (\(failure)); restarting replays them")
+                }
+                break
+            } catch let error as KafkaError where error.operation == "flush" {
+                logger.warning("waiting for the brokers to acknowledge: \(error)")
+            }
+        }
+        let offsets = processor.commitOffsets(partitions: partitions)
+        guard !offsets.isEmpty else { return }
+        do {
+            try consumer.commit(offsets)
+        } catch {
+            logger.warning("commit failed, will retry at the next interval: \(error)")
+        }
+    }
+
+    private func applyBackpressure() throws {
+        let wanted = Set(processor.engine.partitionsToPause(bufferLimit: configuration.maximumBufferedBytes))
+        let toPause = wanted.subtracting(pausedPartitions)
+        let toResume = pausedPartitions.subtracting(wanted)
+        if !toPause.isEmpty {
+            try consumer.pause(toPause.sorted().map { TopicPartition(configuration.inputTopic, $0) })
+            for partition in toPause { processor.setPaused(partition, true) }
+            logger.warning(
+                "buffered \(processor.engine.bufferedBytes) bytes > \(configuration.maximumBufferedBytes): pausing partitions \(toPause.sorted())")
+        }
+        if !toResume.isEmpty {
+            try consumer.resume(toResume.sorted().map { TopicPartition(configuration.inputTopic, $0) })
+            for partition in toResume { processor.setPaused(partition, false) }
+            logger.info("buffer back under its bound: resuming partitions \(toResume.sorted())")
+        }
+        pausedPartitions = wanted
+    }
+
+    private func assigned(_ partitions: [TopicPartition], _ consumer: KafkaConsumer) -> [CommittedOffset]? {
+        let committed: [CommittedOffset]
+        do {
+            committed = try consumer.committed(partitions)
+        } catch {
+            logger.error("cannot read committed offsets (\(error)); starting those partitions from their committed offsets anyway")
+            committed = []
+        }
+        let byPartition = Dictionary(committed.map { ($0.topicPartition.partition, $0) }, uniquingKeysWith: { $1 })
+        for partition in partitions {
+            logger.info("\(processor.assign(partition.partition, committed: byPartition[partition.partition]))")
+        }
+        return committed
+    }
+
+    private func revoked(_ partitions: [TopicPartition], lost: Bool) {
+        let numbers = partitions.map(\.partition)
+        if !lost {
+            do {
+                try commit(partitions: numbers)
+            } catch {
+                logger.error("could not commit revoked partitions \(numbers): \(error)")
+            }
+        }
+        for partition in numbers {
+            processor.revoke(partition)
+            pausedPartitions.remove(partition)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import MicroBatching
+import SharedFunctions
+
+/// Runs a pipeline over JSON lines through the same processor as the service: per-partition stream
+/// time comes from the lines' coordinates when they carry them (an `export` of a topic), and at the
+/// end of the input every open window closes with reason `end-of-input`.
+///
+/// The engine clock stands still at 0 during a replay: the idle rule never fires and the clock-skew
+/// check is off (old data is not "ahead of the clock").
+public struct Replay {
+    public private(set) var processor: PipelineProcessor
+    /// Results, in production order.
+    public private(set) var results: [ProducedRecord] = []
+    /// Dead letters, in production order.
+    public private(set) var deadLetters: [ProducedRecord] = []
+    private var lineCount = 0
+
+    public init(configuration: PipelineConfiguration) {
+        var replayed = configuration
+        replayed.engine.maximumClockSkew = nil
+        processor = PipelineProcessor(configuration: replayed, clock: ManualClock(0))
+    }
+
+    /// Feeds one line (without its newline). Empty lines are ignored.
+    public mutating func feed(line: [UInt8]) {
+        defer { lineCount += 1 }
+        guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
+        let record = ReplayLine(line, index: lineCount)
+        let letter = withOptionalBuffer(record.key) { key in
+            withOptionalBuffer(record.value) { value in
+                processor.ingest(
+                    partition: record.partition, offset: record.offset, key: key, value: value, kafkaTimestamp: record.timestamp)
+            }
+        }
+        if let letter { deadLetters.append(letter) }
+        collect(processor.closeWindows())
+    }
+
+    /// Closes every open window (the input ended).
+    public mutating func finish() {
+        collect(processor.closeAllWindows())
+    }
+
+    private mutating func collect(_ records: [ProducedRecord]) {
+        for record in records {
+            if record.topic == processor.configuration.outputTopic { results.append(record) } else { deadLetters.append(record) }
+        }
+    }
+
+    /// One result as a JSON line: provenance, then the function's output bytes unchanged.
+    public static func jsonLine(_ result: ProducedRecord) -> String {
+        func quoted(_ text: String?) -> String {
+            guard let text, let data = try? JSONEncoder().encode(text) else { return "null" }
+            return String(decoding: data, as: UTF8.self)
+        }
+        let key = result.key.map { String(decoding: $0, as: UTF8.self) }
+        return "{\"pipeline\":\(quoted(result.header("pipeline"))),\"function\":\(quoted(result.header("function"))),"
+            + "\"version\":\(quoted(result.header("function_version"))),"
+            + "\"window_start\":\(result.header("window_start") ?? "null"),\"window_end\":\(result.header("window_end") ?? "null"),"
+            + "\"key\":\(quoted(key)),\"close_reason\":\(quoted(result.header("close_reason"))),"
+            + "\"record_count\":\(result.header("record_count") ?? "null"),"
+            + "\"output\":\(String(decoding: result.value ?? [], as: UTF8.self))}"
+    }
+}
+
+func withOptionalBuffer<Result>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> Result) -> Result {
+    guard let bytes else { return body(nil) }
+    return bytes.withUnsafeBytes { body($0) }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Logging
+import ProcessingModule
+
+/// `processing-module run`: the production service.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the pipelines of a pipelines file against Kafka until SIGTERM or SIGINT.")
+
+    @Option(name: .long, help: "The pipelines file (YAML).")
+    var config: String
+
+    @Option(name: .long, help: "Overrides kafka.bootstrap.servers of the pipelines file.")
+    var bootstrapServers: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical (got \(logLevel))")
+        }
+    }
+
+    func run() throws {
+        var service = try ServiceConfiguration(contentsOf: config)
+        if let bootstrapServers { service.kafka["bootstrap.servers"] = bootstrapServers }
+        var logger = Logger(label: "processing-module")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let stop = StopSignal()
+        installTerminationHandler(stop)
+        try runPipelines(service, stop: stop, logger: logger)
+    }
+}
+
+/// Runs every pipeline of `service` on its own thread until `stop`; rethrows the first failure.
+func runPipelines(
+    _ service: ServiceConfiguration, stop: StopSignal, logger: Logger, observe: (@Sendable (PipelineRunner) -> Void)? = nil
+) throws {
+    let failures = FailureBox()
+    let group = DispatchGroup()
+    for pipeline in service.pipelines {
+        let runner = PipelineRunner(configuration: pipeline, kafka: service.kafka, groupID: service.groupID, logger: logger)
+        observe?(runner)
+        group.enter()
+        Thread.detachNewThread {
+            defer { group.leave() }
+            do {
+                try runner.run(until: stop)
+            } catch {
+                logger.error("pipeline \(pipeline.name) failed: \(error)")
+                failures.record(error)
+                stop.request()
+            }
+        }
+    }
+    group.wait()
+    if let failure = failures.first { throw failure }
+}
+
+/// The first error of several threads.
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [any Error] = []
+
+    func record(_ error: any Error) { lock.withLock { errors.append(error) } }
+    var first: (any Error)? { lock.withLock { errors.first } }
+}
+
+/// Requests `stop` on SIGTERM or SIGINT.
+func installTerminationHandler(_ stop: StopSignal) {
+    for signalNumber in [SIGINT, SIGTERM] {
+        signal(signalNumber, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        source.setEventHandler { stop.request() }
+        source.resume()
+        TerminationSources.shared.keep(source)
+    }
+}
+
+/// Keeps signal sources alive for the life of the process.
+final class TerminationSources: @unchecked Sendable {
+    static let shared = TerminationSources()
+    private let lock = NSLock()
+    private var sources: [DispatchSourceSignal] = []
+
+    func keep(_ source: DispatchSourceSignal) { lock.withLock { sources.append(source) } }
+}

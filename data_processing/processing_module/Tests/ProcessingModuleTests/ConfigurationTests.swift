@@ -1,0 +1,92 @@
+import Testing
+
+@testable import ProcessingModule
+
+@Suite("Pipelines file")
+struct ConfigurationTests {
+    static let valid = """
+        kafka:
+          bootstrap.servers: 127.0.0.1:9092
+          sasl.password: hunter2
+        group_id: test-group
+        pipelines:
+          - name: statistics
+            input: events
+            output: statistics
+            function: function_a
+            parameters: {field: temperature}
+            window: {size: 5m, grace: 30s}
+            event_time_field: ts
+          - name: anomalies
+            input: events
+            output: anomalies
+            dead_letters: events.bad
+            function: function_b
+            parameters: {threshold: 4, min_records: 5}
+            window: {size: 300000, advance: 1m}
+            scope: global
+            idle_timeout: off
+            late_records: drop
+            commit_interval: 250ms
+        """
+
+    @Test("a valid file gives validated pipelines with defaults filled in")
+    func validFile() throws {
+        let service = try ServiceConfiguration(yaml: Self.valid)
+        #expect(service.groupID == "test-group")
+        #expect(service.kafka["bootstrap.servers"] == "127.0.0.1:9092")
+        #expect(!service.kafka.description.contains("hunter2"))
+        let statistics = service.pipelines[0]
+        #expect(statistics.engine.window.size == 300_000 && statistics.engine.window.isTumbling && statistics.engine.window.grace == 30_000)
+        #expect(statistics.deadLetterTopic == "events.dead-letters")
+        #expect(statistics.function.parameters["field"] == .string("temperature"))
+        #expect(statistics.engine.idleTimeout == 30_000 && statistics.engine.maximumClockSkew == 3_600_000)
+        #expect(statistics.guarantee == .atLeastOnce && statistics.commitInterval == 1_000)
+        let anomalies = service.pipelines[1]
+        #expect(anomalies.engine.window.advance == 60_000 && anomalies.engine.scope == .global)
+        #expect(anomalies.engine.idleTimeout == nil && anomalies.latePolicy == .drop && anomalies.commitInterval == 250)
+        #expect(anomalies.function.parameters["min_records"] == .number(5))
+    }
+
+    @Test(
+        "invalid values are refused naming the key and the allowed values",
+        arguments: [
+            ("window: {size: 5m, grace: 30s}", "window: {size: 5 minutes}", "pipelines[0].window.size", "duration"),
+            ("window: {size: 5m, grace: 30s}", "window: {size: 5m, advance: 7m}", "pipelines[0].window", "advance must not exceed size"),
+            ("window: {size: 5m, grace: 30s}", "window: {size: 5m, advance: 70s}", "pipelines[0].window", "advance must divide size"),
+            ("function: function_a", "function: function_z", "pipelines[0].function", "function_a, function_b"),
+            ("parameters: {field: temperature}", "parameters: {feild: x}", "pipelines[0].parameters.feild", "field"),
+            ("parameters: {threshold: 4, min_records: 5}", "parameters: {threshold: -1}", "pipelines[1].parameters.threshold", "> 0"),
+            ("scope: global", "scope: everything", "pipelines[1].scope", "key, global"),
+            ("late_records: drop", "late_records: ignore", "pipelines[1].late_records", "dead-letter, drop"),
+            ("group_id: test-group", "group_id: test-group\nextra: 1", "extra", "allowed keys"),
+            ("event_time_field: ts", "event_time_feld: ts", "pipelines[0].event_time_feld", "allowed keys"),
+            ("name: anomalies", "name: statistics", "pipelines[1].name", "used by another pipeline"),
+        ])
+    func invalidValues(original: String, replacement: String, key: String, fragment: String) {
+        let text = Self.valid.replacingOccurrences(of: original, with: replacement)
+        #expect(text != Self.valid)
+        do {
+            _ = try ServiceConfiguration(yaml: text)
+            Issue.record("\(replacement) must be refused")
+        } catch let error as ConfigurationError {
+            #expect(error.key == key, "\(error)")
+            #expect(error.message.contains(fragment), "\(error)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test("durations accept milliseconds and units")
+    func durations() {
+        #expect(ConfigurationNode.parseDuration("250ms") == 250)
+        #expect(ConfigurationNode.parseDuration("30s") == 30_000)
+        #expect(ConfigurationNode.parseDuration("5m") == 300_000)
+        #expect(ConfigurationNode.parseDuration("2h") == 7_200_000)
+        #expect(ConfigurationNode.parseDuration("1d") == 86_400_000)
+        #expect(ConfigurationNode.parseDuration("1500") == 1_500)
+        #expect(ConfigurationNode.parseDuration("five") == nil)
+    }
+}
+
+import Foundation

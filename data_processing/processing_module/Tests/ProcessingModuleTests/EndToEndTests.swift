@@ -1,0 +1,162 @@
+import Foundation
+import Kafka
+import Logging
+import MicroBatching
+import Testing
+
+@testable import ProcessingModule
+
+/// The service on the embedded broker against `replay` of the same records: same windows, keys,
+/// functions, versions and byte-identical values.
+@Suite("Pipelines end to end on the embedded broker")
+struct EndToEndTests {
+    static var quiet: Logger { Logger(label: "end-to-end") { _ in SwiftLogNoOpLogHandler() } }
+
+    /// Sensor readings over `minutes` of event time on 4 partitions (a key stays on its partition),
+    /// with a few malformed and late records mixed in.
+    static func produceDataset(_ broker: EmbeddedBroker, topic: String, minutes: Int) throws -> Int {
+        precondition(minutes >= 7, "the malformed and late records go in at minute 7")
+        let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: broker.bootstrapServers), logger: quiet)
+        var count = 0
+        let start: Int64 = 1_700_000_000_000
+        for step in 0..<(minutes * 6) {
+            for sensor in 0..<8 {
+                let time = start + Int64(step) * 10_000 + Int64(sensor) * 100
+                let value = 20.0 + Double((step * 7 + sensor * 3) % 11) + (step % 40 == 17 ? 30 : 0)
+                try producer.send(
+                    KafkaOutgoingMessage(
+                        topic: topic, partition: Int32(sensor % 4), key: Array("sensor-\(sensor)".utf8),
+                        value: Array(#"{"ts":\#(time),"value":\#(value)}"#.utf8)))
+                count += 1
+            }
+            if step == 40 {
+                for bad in [#"{"ts": 1700000000000, "value": "#, "not json", #"{"value": 1}"#, #"{"ts": "2023-11-14T22:13:20", "value": 1}"#] {
+                    try producer.send(KafkaOutgoingMessage(topic: topic, partition: 1, key: Array("sensor-1".utf8), value: Array(bad.utf8)))
+                    count += 1
+                }
+                try producer.send(
+                    KafkaOutgoingMessage(
+                        topic: topic, partition: 2, key: Array("sensor-2".utf8), value: Array(#"{"ts":\#(start),"value":1}"#.utf8)))
+                count += 1
+            }
+        }
+        let summary = try producer.flush()
+        #expect(summary.delivered == count)
+        return count
+    }
+
+    /// Every record of `topic`, in the export format.
+    static func export(_ broker: EmbeddedBroker, topic: String, partitions: Int32, expected: Int) throws -> [String] {
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConfiguration(bootstrapServers: broker.bootstrapServers, ["group.id": "export-\(topic)"]), logger: quiet)
+        try consumer.assign((0..<partitions).map { CommittedOffset(TopicPartition(topic, $0), offset: 0) })
+        var lines: [String] = []
+        let deadline = Date().addingTimeInterval(30)
+        while lines.count < expected, Date() < deadline {
+            consumer.poll(timeoutMilliseconds: 100) { message in
+                lines.append(
+                    ExportLine.encode(
+                        partition: message.partition, offset: message.offset, timestamp: message.timestamp?.milliseconds,
+                        key: message.key.map(Array.init), value: message.value.map(Array.init)))
+            }
+        }
+        try consumer.close()
+        return lines
+    }
+
+    /// Records of `topic` as (key, headers, value), read until `expected` arrived or `seconds` passed.
+    static func read(_ broker: EmbeddedBroker, topic: String, expected: Int, seconds: Double) throws -> [(String?, [KafkaHeader], [UInt8])] {
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConfiguration(bootstrapServers: broker.bootstrapServers, ["group.id": "read-\(topic)-\(UUID())"]),
+            logger: quiet)
+        try consumer.assign([CommittedOffset(TopicPartition(topic, 0), offset: 0)])
+        var records: [(String?, [KafkaHeader], [UInt8])] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        while records.count < expected, Date() < deadline {
+            consumer.poll(timeoutMilliseconds: 100) { message in
+                records.append((message.keyString, message.headers, message.value.map(Array.init) ?? []))
+            }
+        }
+        try consumer.close()
+        return records
+    }
+
+    static func configuration(bootstrap: String, window: String) throws -> ServiceConfiguration {
+        try ServiceConfiguration(
+            yaml: """
+                kafka: {bootstrap.servers: "\(bootstrap)"}
+                group_id: e2e
+                pipelines:
+                  - name: stats
+                    input: events
+                    output: results
+                    dead_letters: dead
+                    function: function_a
+                    window: \(window)
+                    event_time_field: ts
+                    idle_timeout: 1s
+                    max_clock_skew: off
+                    commit_interval: 200ms
+                """)
+    }
+
+    @Test(
+        "run on the embedded broker gives exactly what replay gives for the exported records",
+        // Short windows: after the input ends, the idle rule advances stream time with the wall clock,
+        // so the last window of each partition closes one window length (plus grace) later.
+        arguments: ["{size: 30s, grace: 5s}", "{size: 20s, advance: 10s}"])
+    func runMatchesReplay(window: String) throws {
+        let broker = try EmbeddedBroker(topics: ["events": 4, "results": 1, "dead": 1], logger: Self.quiet)
+        let produced = try Self.produceDataset(broker, topic: "events", minutes: 12)
+        let service = try Self.configuration(bootstrap: broker.bootstrapServers, window: window)
+
+        var replay = Replay(configuration: service.pipelines[0])
+        for line in try Self.export(broker, topic: "events", partitions: 4, expected: produced) {
+            replay.feed(line: Array(line.utf8))
+        }
+        replay.finish()
+        #expect(replay.processor.counters.recordsIn == produced)
+        #expect(replay.deadLetters.count == 5, "four malformed records and one late record")
+
+        let stop = StopSignal()
+        let runner = PipelineRunner(configuration: service.pipelines[0], kafka: service.kafka, groupID: service.groupID, logger: Self.quiet)
+        let finished = DispatchSemaphore(value: 0)
+        let failure = Box<(any Error)?>(nil)
+        Thread.detachNewThread {
+            do { try runner.run(until: stop) } catch { failure.value = error }
+            finished.signal()
+        }
+        let results = try Self.read(broker, topic: "results", expected: replay.results.count, seconds: 60)
+        let deadLetters = try Self.read(broker, topic: "dead", expected: 5, seconds: 10)
+        stop.request()
+        #expect(finished.wait(timeout: .now() + 30) == .success, "the runner stops when asked")
+        #expect(failure.value == nil, "\(String(describing: failure.value))")
+
+        func identity(_ key: String?, _ headers: [KafkaHeader], _ value: [UInt8]) -> String {
+            let names = ["function", "function_version", "pipeline", "window_start", "window_end", "record_count"]
+            let values = names.map { name in headers.first { $0.name == name }?.stringValue ?? "-" }
+            return "\(key ?? "-")|\(values.joined(separator: "|"))|\(String(decoding: value, as: UTF8.self))"
+        }
+        let fromRun = results.map { identity($0.0, $0.1, $0.2) }.sorted()
+        let fromReplay = replay.results.map { identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value ?? []) }.sorted()
+        #expect(fromRun.count == fromReplay.count)
+        #expect(fromRun == fromReplay)
+        let kinds = deadLetters.map { $0.1.first { $0.name == "error_kind" }?.stringValue ?? "-" }.sorted()
+        #expect(kinds == ["late", "no_event_time", "no_event_time", "not_json", "not_json"])
+        let reasons = Set(results.compactMap { $0.1.first { $0.name == "close_reason" }?.stringValue })
+        #expect(reasons.isSuperset(of: ["stream-time", "idle-timeout"]), "the last windows close on the idle timeout")
+    }
+}
+
+/// A mutable box for values set from other threads in tests.
+final class Box<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
