@@ -10,15 +10,23 @@ public struct InputRecord<Payload> {
     public var eventTime: Int64
     public var payload: Payload
     public var byteCount: Int
+    /// When the record was written (its Kafka timestamp), in ms. The clock-skew check compares
+    /// the event time with it, so the decision is the same on every replay; without it the check
+    /// falls back to the engine clock.
+    public var writtenAt: Int64?
 
     @inlinable
-    public init(partition: Int32, offset: Int64, key: String?, eventTime: Int64, payload: Payload, byteCount: Int = 0) {
+    public init(
+        partition: Int32, offset: Int64, key: String?, eventTime: Int64, payload: Payload, byteCount: Int = 0,
+        writtenAt: Int64? = nil
+    ) {
         self.partition = partition
         self.offset = offset
         self.key = key
         self.eventTime = eventTime
         self.payload = payload
         self.byteCount = byteCount
+        self.writtenAt = writtenAt
     }
 }
 

@@ -24,8 +24,10 @@ extension MicroBatchEngine {
             closed += closeGlobalWindows(reason: .streamTime)
             for slot in slots.indices where slots[slot] != nil {
                 let partition = slots[slot]?.partition ?? 0
-                if !pausedPartitions.contains(partition) {
-                    _ = slots[slot]?.applyIdleRule(now: now, idleTimeout: idleTimeout)
+                if !pausedPartitions.contains(partition),
+                    slots[slot]?.applyIdleRule(now: now, idleTimeout: idleTimeout) == true
+                {
+                    globalMinimumStreamTime = nil  // the cached minimum may have moved
                 }
             }
             advanceGlobalClosedThrough(skippingIdleAt: now)
@@ -125,7 +127,8 @@ extension MicroBatchEngine {
         func precedes(_ lhs: Int, _ rhs: Int) -> Bool {
             let (left, right) = (closed[lhs].batch.batch, closed[rhs].batch.batch)
             if left.window.end != right.window.end { return left.window.end < right.window.end }
-            if left.key != right.key { return KeyGrouping.keyOrder(left.key, right.key) }
+            if KeyGrouping.keyOrder(left.key, right.key) { return true }
+            if KeyGrouping.keyOrder(right.key, left.key) { return false }
             return closed[lhs].partition < closed[rhs].partition
         }
         if closed.indices.dropFirst().allSatisfy({ !precedes($0, $0 - 1) }) { return closed.map(\.batch) }

@@ -128,7 +128,7 @@ public struct MicroBatchEngine<Payload> {
         case .fresh: replaying = false
         }
         let eventTime = configuration.time == .processingTime ? now : record.eventTime
-        if let rejection = rejection(of: eventTime, now: now) {
+        if let rejection = rejection(of: eventTime, reference: record.writtenAt ?? now) {
             return replaying ? .alreadyHandled : .rejected(rejection)
         }
         if replaying, configuration.time == .eventTime, eventTime > slots[slot]?.restoredStreamTime ?? .max {
@@ -177,18 +177,19 @@ public struct MicroBatchEngine<Payload> {
         guard var state = slots[slot].take() else { return .duplicate }
         defer { slots[slot] = state }
         if let next = state.nextOffset, offset < next { return .duplicate }
-        state.nextOffset = offset + 1
+        let (following, overflow) = offset.addingReportingOverflow(1)
+        state.nextOffset = overflow ? .max : following
         state.lastActivity = now
         return offset < state.replayUntil ? .alreadyHandled : .fresh
     }
 
     @inlinable
-    func rejection(of eventTime: Int64, now: Int64) -> RecordRejection? {
+    func rejection(of eventTime: Int64, reference: Int64) -> RecordRejection? {
         guard EventTime.supportedRange.contains(eventTime) else { return .eventTimeOutOfRange(eventTime: eventTime) }
         if configuration.time == .eventTime, let maximumSkew = configuration.maximumClockSkew {
-            let (ahead, overflow) = eventTime.subtractingReportingOverflow(now)
+            let (ahead, overflow) = eventTime.subtractingReportingOverflow(reference)
             if !overflow, ahead > maximumSkew {
-                return .eventTimeAheadOfClock(eventTime: eventTime, clock: now, maximumSkew: maximumSkew)
+                return .eventTimeAheadOfClock(eventTime: eventTime, clock: reference, maximumSkew: maximumSkew)
             }
         }
         return nil

@@ -86,6 +86,12 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
         }
         let streamTime = try integer(2, "stream time")
         let closedThrough = try integer(3, "closed-through")
+        let plausible: ClosedRange<Int64> = (-(1 << 62))...(1 << 62)
+        for (name, value) in [("stream time", streamTime), ("closed-through", closedThrough)] {
+            if let value, !plausible.contains(value) {
+                throw CheckpointError(.malformed, "\(name) \(value) is outside any supported event time", metadata: metadata)
+            }
+        }
         guard progress >= committedOffset else {
             throw CheckpointError(
                 .malformed, "progress offset \(progress) is below the committed offset \(committedOffset)", metadata: metadata)

@@ -21,6 +21,9 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
     /// Event-time delay in milliseconds after a window's end before it closes (>= 0).
     public let grace: Int64
 
+    /// Most windows one record may belong to (`size / advance`): each costs a reference per record.
+    public static let maximumWindowsPerRecord: Int64 = 10_000
+
     /// Tumbling windows of `size` milliseconds.
     public static func tumbling(size: Int64, grace: Int64 = 0) throws(WindowSpecificationError) -> Self {
         try Self(size: size, advance: size, grace: grace)
@@ -63,6 +66,12 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
             throw refuse(
                 .advanceDoesNotDivideSize,
                 "window advance must divide size (size \(size) ms, advance \(advance) ms)")
+        }
+        guard size / advance <= Self.maximumWindowsPerRecord else {
+            throw refuse(
+                .tooManyWindowsPerRecord,
+                "a record may belong to at most \(Self.maximumWindowsPerRecord) hopping windows "
+                    + "(size \(size) ms / advance \(advance) ms = \(size / advance)); use a larger advance")
         }
         self.size = size
         self.advance = advance

@@ -8,6 +8,7 @@ public struct WindowSpecificationError: Error, Hashable, Sendable, CustomStringC
         case advanceDoesNotDivideSize = "advance_does_not_divide_size"
         case graceNegative = "grace_negative"
         case durationTooLarge = "duration_too_large"
+        case tooManyWindowsPerRecord = "too_many_windows_per_record"
     }
 
     /// The kind of problem, stable for programs to match on.

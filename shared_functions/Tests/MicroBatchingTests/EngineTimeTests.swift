@@ -136,4 +136,20 @@ struct EngineTimeTests {
         #expect(late.lateness == 310 - 20 - 200)
         #expect(late.payload == "0:3")
     }
+
+    @Test("in global scope an idle advance does not leave closing stale for later records")
+    func globalScopeAfterIdleAdvance() throws {
+        let clock = ManualClock(0)
+        let configuration = try EngineConfiguration(window: .tumbling(size: 50), scope: .global, idleTimeout: 1_000)
+        var engine = MicroBatchEngine<String>(configuration: configuration, clock: clock)
+        _ = engine.ingest(record(0, 0, 100))
+        _ = engine.ingest(record(1, 0, 200))
+        #expect(engine.progress(of: 0)?.closedThrough == 100)
+        clock.advance(by: 500)
+        _ = engine.ingest(record(1, 1, 210))
+        clock.advance(by: 560)  // partition 0 silent for 1,060 ms: its stream time becomes 1,160
+        _ = engine.closeWindows()
+        _ = engine.ingest(record(1, 2, 260))  // partition 1 is now the minimum: closing follows it at once
+        #expect(engine.progress(of: 1)?.closedThrough == 260)
+    }
 }

@@ -11,7 +11,7 @@ struct OffsetCheckpointTests {
         arguments: [
             (0, 0, nil, nil),
             (17, 42, 1_700_000_000_000, 1_699_999_995_000),
-            (Int64.max - 1, Int64.max, Int64.max, Int64.min),
+            (Int64.max - 1, Int64.max, 1 << 62, -(1 << 62)),
             (5, 5, -1, -5_001),
         ] as [(Int64, Int64, Int64?, Int64?)])
     func roundTrip(committed: Int64, progress: Int64, streamTime: Int64?, closedThrough: Int64?) throws {
@@ -48,6 +48,8 @@ struct OffsetCheckpointTests {
             ("mb1;10;2;3;300000/7/0", .malformed, "window '300000/7/0'"),
             ("mb1;10;2;3;300000", .malformed, "window"),
             ("mb1;3;2;3;300000/300000/0", .malformed, "below the committed offset"),
+            ("mb1;5;;-9223372036854775808;1000/1000/0", .malformed, "closed-through -9223372036854775808 is outside"),
+            ("mb1;5;9223372036854775807;;1000/1000/0", .malformed, "stream time 9223372036854775807 is outside"),
         ] as [(String, CheckpointError.Code, String)])
     func refusesBadMetadata(metadata: String, code: CheckpointError.Code, fragment: String) {
         #expect {

@@ -16,6 +16,7 @@ struct WindowSpecificationTests {
             (60_000, 300_000, 0, .advanceLargerThanSize, "size 60000 ms, advance 300000 ms"),
             (300_000, 300_000, -1, .graceNegative, "grace -1 ms"),
             (Int64(1) << 53, Int64(1) << 53, 0, .durationTooLarge, "size 9007199254740992 ms"),
+            (86_400_000, 1, 0, .tooManyWindowsPerRecord, "= 86400000"),
         ] as [(Int64, Int64, Int64, WindowSpecificationError.Code, String)])
     func invalidSpecificationIsRefused(
         size: Int64, advance: Int64, grace: Int64, code: WindowSpecificationError.Code, mention: String

@@ -86,4 +86,16 @@ struct FunctionBTests {
         let keyed = WindowBatch(window: batch.window, key: "batch-key", records: batch.records)
         #expect(FunctionB.apply(keyed, parameters: .init()).map(\.key) == ["batch-key"])
     }
+
+    @Test("an outlier whose score overflows is still flagged, at the largest finite score")
+    func overflowingScoreIsFlagged() throws {
+        let values: [Double?] = (0..<9).map { Double($0) / 100 } + [1e308]
+        let outputs = FunctionB.apply(TestBatches.numeric(values), parameters: .init())
+        #expect(outputs.map(\.value) == [1e308])
+        #expect(outputs.first?.score == .greatestFiniteMagnitude)
+        let json = try JSONEncoder().encode(try #require(outputs.first))
+        #expect(!json.isEmpty)
+        let spanning: [Double?] = Array(repeating: -1.7e308, count: 5) + Array(repeating: 1.7e308, count: 5)
+        #expect(FunctionB.apply(TestBatches.numeric(spanning), parameters: .init()).isEmpty, "no finite scale exists")
+    }
 }

@@ -42,8 +42,12 @@ public final class KafkaConsumer: @unchecked Sendable {
             type: RD_KAFKA_CONSUMER, configuration: configuration.withDefaults(Self.defaults), logger: logger
         ) { native, _ in
             rd_kafka_conf_set_rebalance_cb(native) { handle, error, partitions, opaque in
-                guard let handle, let partitions, let callbacks = ClientCallbacks.from(opaque) else { return }
-                callbacks.onRebalance?(handle, error, partitions)
+                guard let handle, let partitions else { return }
+                if let handler = ClientCallbacks.from(opaque)?.onRebalance {
+                    handler(handle, error, partitions)
+                } else {
+                    KafkaConsumer.applyRebalance(handle: handle, error: error, list: partitions)
+                }
             }
         }
         rd_kafka_poll_set_consumer(client.handle)
@@ -55,7 +59,26 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     deinit {
+        // Destroying the client may still revoke partitions; this object can no longer handle it.
+        client.callbacks.onRebalance = nil
         rd_kafka_queue_destroy(queue)
+    }
+
+    /// Applies a rebalance without a handler (the consumer is being destroyed).
+    static func applyRebalance(
+        handle: OpaquePointer, error: rd_kafka_resp_err_t, list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+    ) {
+        let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+        switch (error, cooperative) {
+        case (RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, true):
+            if let failure = rd_kafka_incremental_assign(handle, list) { rd_kafka_error_destroy(failure) }
+        case (RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, false):
+            _ = rd_kafka_assign(handle, list)
+        case (_, true):
+            if let failure = rd_kafka_incremental_unassign(handle, list) { rd_kafka_error_destroy(failure) }
+        default:
+            _ = rd_kafka_assign(handle, nil)
+        }
     }
 
     /// Handlers for decoded statistics and client errors.
@@ -74,11 +97,15 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// `body` as a view valid only during that call. Also serves rebalances and callbacks.
     /// Returns the number of messages passed. Consumer errors (a broker down, ...) are reported
     /// to the error handler and logged, not thrown: librdkafka recovers from them by itself.
+    ///
+    /// When `body` throws, the rest of the batch is dropped but the fetch position has moved past
+    /// it: rewind (seek to the committed offsets, or restart) before committing anything.
     @discardableResult
     public func poll(
         maxMessages: Int = 10_000, timeoutMilliseconds: Int32 = 100, _ body: (KafkaMessageView) throws -> Void
     ) rethrows -> Int {
-        let capacity = min(maxMessages, messageBuffer.count)
+        let capacity = max(0, min(maxMessages, messageBuffer.count))
+        guard capacity > 0 else { return 0 }
         let received = messageBuffer.withUnsafeMutableBufferPointer { buffer in
             rd_kafka_consume_batch_queue(queue, Int32(timeoutMilliseconds), buffer.baseAddress, capacity)
         }

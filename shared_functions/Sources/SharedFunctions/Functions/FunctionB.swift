@@ -10,7 +10,7 @@ import MicroBatching
 /// - when both are 0 (all values equal) nothing is anomalous.
 ///
 /// A record is anomalous when `|score| > threshold`; one ``Output`` per anomalous record, in batch
-/// order. Batches with fewer than `min_records` finite values have no output. `null` and
+/// order. A score beyond `Double`'s range is reported as ±`Double.greatestFiniteMagnitude`. Batches with fewer than `min_records` finite values have no output. `null` and
 /// non-finite values are ignored.
 public enum FunctionB: WindowFunction {
     public typealias Input = NumericField
@@ -92,18 +92,23 @@ public enum FunctionB: WindowFunction {
             let median = Quantile.median(finite.map(\.value).sorted())
         else { return [] }
         let deviations = finite.map { abs($0.value - median) }
-        guard let mad = Quantile.median(deviations.sorted()) else { return [] }
+        // Deviations beyond Double's range (values spanning ±1.8e308) leave no usable scale.
+        guard let mad = Quantile.median(deviations.sorted()), mad.isFinite else { return [] }
         let score: (Double) -> Double
         if mad > 0 {
             score = { madConsistency * ($0 - median) / mad }
         } else {
             let meanDeviation = CompensatedSum.of(deviations) / Double(deviations.count)
-            guard meanDeviation > 0 else { return [] }
+            guard meanDeviation > 0, meanDeviation.isFinite else { return [] }
             score = { ($0 - median) / (meanAbsoluteDeviationConsistency * meanDeviation) }
         }
         return finite.compactMap { entry in
-            let score = score(entry.value)
-            guard score.isFinite, abs(score) > parameters.threshold else { return nil }
+            // A score beyond Double's range (an extreme outlier) is the most anomalous of all: report
+            // it at the largest finite magnitude, since JSON has no infinity.
+            let raw = score(entry.value)
+            guard !raw.isNaN else { return nil }
+            let score = raw.isFinite ? raw : (raw > 0 ? Double.greatestFiniteMagnitude : -Double.greatestFiniteMagnitude)
+            guard abs(score) > parameters.threshold else { return nil }
             return Output(
                 key: entry.record.key ?? batch.key, eventTime: entry.record.eventTime, value: entry.value,
                 score: score, median: median, mad: mad)

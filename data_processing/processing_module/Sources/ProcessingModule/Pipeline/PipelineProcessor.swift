@@ -13,6 +13,10 @@ public struct PipelineProcessor {
     public private(set) var counters = PipelineCounters()
     private let eventTimeField: [UInt8]?
 
+    /// When true, records of partitions not assigned with ``assign(_:committed:)`` are ignored
+    /// (a batch fetched before a revoke may still hold some); replays assign on first sight.
+    public var requiresAssignment = false
+
     public init(configuration: PipelineConfiguration, clock: any EngineClock) {
         self.configuration = configuration
         engine = MicroBatchEngine(configuration: configuration.engine, clock: clock)
@@ -23,6 +27,10 @@ public struct PipelineProcessor {
     public mutating func ingest(
         partition: Int32, offset: Int64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, kafkaTimestamp: Int64?
     ) -> ProducedRecord? {
+        if requiresAssignment, engine.progress(of: partition) == nil {
+            counters.ignoredUnassigned += 1
+            return nil
+        }
         counters.recordsIn += 1
         let keyString: String?
         if let key {
@@ -49,7 +57,9 @@ public struct PipelineProcessor {
             return reject(.invalidInput, error.message, partition, offset, key, value, kafkaTimestamp)
         }
         let outcome = engine.ingest(
-            InputRecord(partition: partition, offset: offset, key: keyString, eventTime: eventTime, payload: bytes, byteCount: bytes.count))
+            InputRecord(
+                partition: partition, offset: offset, key: keyString, eventTime: eventTime, payload: bytes,
+                byteCount: bytes.count, writtenAt: kafkaTimestamp))
         switch outcome {
         case .buffered:
             counters.buffered += 1
@@ -237,4 +247,6 @@ public struct PipelineCounters: Sendable, Equatable {
     public var windowsClosed = 0
     public var recordsOut = 0
     public var functionFailures = 0
+    /// Records of partitions no longer assigned, fetched before the revoke (not counted as input).
+    public var ignoredUnassigned = 0
 }

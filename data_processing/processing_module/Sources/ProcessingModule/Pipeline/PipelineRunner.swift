@@ -38,6 +38,7 @@ public final class PipelineRunner: @unchecked Sendable {
         logger[metadataKey: "pipeline"] = "\(configuration.name)"
         self.logger = logger
         processor = PipelineProcessor(configuration: configuration, clock: clock)
+        processor.requiresAssignment = true
     }
 
     /// What the pipeline has done so far.
@@ -144,7 +145,9 @@ public final class PipelineRunner: @unchecked Sendable {
         }
         let byPartition = Dictionary(committed.map { ($0.topicPartition.partition, $0) }, uniquingKeysWith: { $1 })
         for partition in partitions {
-            logger.info("\(processor.assign(partition.partition, committed: byPartition[partition.partition]))")
+            // Not inside the log call: its message is an autoclosure, skipped below the log level.
+            let restored = processor.assign(partition.partition, committed: byPartition[partition.partition])
+            logger.info("\(restored)")
         }
         return committed
     }
