@@ -8,7 +8,7 @@ MODULE := data_processing/processing_module
 .PHONY: help demo test test-shared test-module system-packages bench-engine bench-kafka
 
 help:
-	@echo "make demo          run the main job"
+	@echo "make demo          the main job: pipelines on an embedded broker, results live in the terminal"
 	@echo "make test          install what is missing, build, and run every test"
 	@echo "make test-shared   run only the shared_functions tests"
 	@echo "make test-module   run only the processing module tests (embedded broker)"
@@ -18,8 +18,8 @@ help:
 system-packages:
 	@scripts/install-system-packages.sh
 
-demo:
-	cd $(SHARED) && swift run -c release shared-functions sample
+demo: system-packages
+	cd $(MODULE) && swift build --product processing-module && .build/debug/processing-module demo
 
 test: system-packages test-shared test-module
 

@@ -28,6 +28,9 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         var service = try ServiceConfiguration(contentsOf: config)
         if let bootstrapServers { service.kafka["bootstrap.servers"] = bootstrapServers }
+        guard service.kafka["bootstrap.servers"]?.isEmpty == false else {
+            throw ConfigurationError(key: "kafka.bootstrap.servers", "is required to run (or pass --bootstrap-servers)")
+        }
         var logger = Logger(label: "processing-module")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let stop = StopSignal()
