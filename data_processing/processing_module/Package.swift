@@ -64,6 +64,7 @@ let package = Package(
                 "ProcessingModule", "Kafka",
                 .product(name: "SharedFunctions", package: "shared_functions"),
                 .product(name: "MicroBatching", package: "shared_functions"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
     ]

@@ -102,17 +102,22 @@ final class KafkaClient: @unchecked Sendable {
 
     /// Partition count of `topic` from cluster metadata.
     func partitionCount(of topic: String, timeoutMilliseconds: Int32) throws(KafkaError) -> Int {
+        guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else {
+            throw KafkaError.usage("read metadata", "cannot refer to topic '\(topic)'")
+        }
+        defer { rd_kafka_topic_destroy(topicHandle) }
         var metadata: UnsafePointer<rd_kafka_metadata>?
-        let topicHandle = rd_kafka_topic_new(handle, topic, nil)
-        defer { if let topicHandle { rd_kafka_topic_destroy(topicHandle) } }
         let result = rd_kafka_metadata(handle, 0, topicHandle, &metadata, timeoutMilliseconds)
         guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
             throw KafkaError(result, operation: "read metadata", topic: topic)
         }
         defer { rd_kafka_metadata_destroy(metadata) }
-        guard metadata.pointee.topic_cnt > 0, let topics = metadata.pointee.topics else { return 0 }
-        if topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(topics[0].err, operation: "read metadata", topic: topic) }
-        return Int(topics[0].partition_cnt)
+        let topics = UnsafeBufferPointer(start: metadata.pointee.topics, count: Int(metadata.pointee.topic_cnt))
+        guard let entry = topics.first(where: { String(cString: $0.topic) == topic }) else {
+            throw KafkaError.usage("read metadata", "topic '\(topic)' does not exist")
+        }
+        if entry.err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(entry.err, operation: "read metadata", topic: topic) }
+        return Int(entry.partition_cnt)
     }
 
     static func logLevel(syslog level: Int32) -> Logger.Level {

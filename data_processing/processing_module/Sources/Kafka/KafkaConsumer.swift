@@ -215,6 +215,11 @@ public final class KafkaConsumer: @unchecked Sendable {
         try client.watermarks(of: partition, timeoutMilliseconds: timeoutMilliseconds)
     }
 
+    /// The number of partitions of `topic`, from cluster metadata.
+    public func partitionCount(of topic: String, timeoutMilliseconds: Int32 = 10_000) throws(KafkaError) -> Int {
+        try client.partitionCount(of: topic, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
     /// Messages between this consumer's position and the high watermark, from locally cached
     /// watermarks (refreshed by fetches); `nil` when unknown.
     public func lag(of partition: TopicPartition) -> Int64? {

@@ -10,11 +10,17 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the pipelines of a pipelines file against Kafka until SIGTERM or SIGINT.")
 
-    @Option(name: .long, help: "The pipelines file (YAML).")
-    var config: String
+    @Option(name: .long, help: "The pipelines file (YAML); default: the environment variable PROCESSING_MODULE_CONFIG.")
+    var config: String?
 
-    @Option(name: .long, help: "Overrides kafka.bootstrap.servers of the pipelines file.")
+    @Option(name: .long, help: "Overrides kafka.bootstrap.servers (also the environment variable KAFKA_BOOTSTRAP_SERVERS).")
     var bootstrapServers: String?
+
+    @Option(
+        name: .long,
+        help: "A file touched every few seconds while every pipeline makes progress (also PROCESSING_MODULE_HEALTH_FILE); a container healthcheck tests its age."
+    )
+    var healthFile: String?
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -26,8 +32,12 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        var service = try ServiceConfiguration(contentsOf: config)
-        if let bootstrapServers { service.kafka["bootstrap.servers"] = bootstrapServers }
+        let environment = ProcessInfo.processInfo.environment
+        guard let path = config ?? environment["PROCESSING_MODULE_CONFIG"] else {
+            throw ValidationError("--config (or PROCESSING_MODULE_CONFIG) must name the pipelines file")
+        }
+        var service = try ServiceConfiguration(contentsOf: path)
+        if let servers = bootstrapServers ?? environment["KAFKA_BOOTSTRAP_SERVERS"] { service.kafka["bootstrap.servers"] = servers }
         guard service.kafka["bootstrap.servers"]?.isEmpty == false else {
             throw ConfigurationError(key: "kafka.bootstrap.servers", "is required to run (or pass --bootstrap-servers)")
         }
@@ -35,7 +45,8 @@ struct RunCommand: ParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let stop = StopSignal()
         installTerminationHandler(stop)
-        try runPipelines(service, stop: stop, logger: logger)
+        let health = HealthFile(path: healthFile ?? environment["PROCESSING_MODULE_HEALTH_FILE"])
+        try runPipelines(service, stop: stop, logger: logger) { runner in health.watch(runner) }
     }
 }
 
@@ -91,4 +102,39 @@ final class TerminationSources: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
 
     func keep(_ source: DispatchSourceSignal) { lock.withLock { sources.append(source) } }
+}
+
+/// Touches a file every 5 seconds while every watched pipeline's loop has beaten within the last
+/// 30 seconds, and removes it otherwise: the file's age is the service's health for a container
+/// healthcheck (`find FILE -mmin -1`).
+final class HealthFile: @unchecked Sendable {
+    private let path: String?
+    private let lock = NSLock()
+    private var runners: [PipelineRunner] = []
+
+    init(path: String?) {
+        self.path = path
+        guard path != nil else { return }
+        Thread.detachNewThread { [self] in
+            while true {
+                Thread.sleep(forTimeInterval: 5)
+                update()
+            }
+        }
+    }
+
+    func watch(_ runner: PipelineRunner) {
+        lock.withLock { runners.append(runner) }
+    }
+
+    private func update() {
+        guard let path else { return }
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        let healthy = lock.withLock { !runners.isEmpty && runners.allSatisfy { now - $0.lastHeartbeat < 30_000 } }
+        if healthy {
+            FileManager.default.createFile(atPath: path, contents: Data("\(now)\n".utf8))
+        } else {
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
 }

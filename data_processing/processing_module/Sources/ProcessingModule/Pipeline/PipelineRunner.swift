@@ -23,8 +23,13 @@ public final class PipelineRunner: @unchecked Sendable {
     private var producer: KafkaProducer!
     private var lastCommit: Int64 = 0
     private var pausedPartitions: Set<Int32> = []
+    private var stopRequested: StopSignal?
     /// Called with every record produced (results and dead letters), for the demo's live view.
     public var onProduced: (@Sendable (ProducedRecord) -> Void)?
+    /// Clock reading (ms) at the end of the last loop that made progress or had nothing to do; a
+    /// loop stuck waiting for the brokers stops updating it. Read from any thread.
+    public var lastHeartbeat: Int64 { heartbeat.value }
+    private let heartbeat = HeartbeatBox()
 
     public init(
         configuration: PipelineConfiguration, kafka: KafkaConfiguration, groupID: String, logger: Logger,
@@ -58,6 +63,8 @@ public final class PipelineRunner: @unchecked Sendable {
                 assigned: { [unowned self] partitions, consumer in self.assigned(partitions, consumer) },
                 revoked: { [unowned self] partitions, lost, _ in self.revoked(partitions, lost: lost) }),
             logger: logger)
+        stopRequested = stop
+        heartbeat.value = clock.now()
         try consumer.subscribe([configuration.inputTopic])
         logger.info("pipeline started: \(configuration.inputTopic) -> \(configuration.function.name) -> \(configuration.outputTopic)")
         lastCommit = clock.now()
@@ -85,6 +92,7 @@ public final class PipelineRunner: @unchecked Sendable {
         producer.poll()
         try applyBackpressure()
         if clock.now() - lastCommit >= configuration.commitInterval { try commit() }
+        heartbeat.value = clock.now()
     }
 
     private func send(_ record: ProducedRecord) throws(KafkaError) {
@@ -106,6 +114,7 @@ public final class PipelineRunner: @unchecked Sendable {
                 break
             } catch let error as KafkaError where error.operation == "flush" {
                 logger.warning("waiting for the brokers to acknowledge: \(error)")
+                if stopRequested?.isRequested == true, clock.now() - lastCommit > 60_000 { throw error }
             }
         }
         let offsets = processor.commitOffsets(partitions: partitions)
@@ -165,5 +174,16 @@ public final class PipelineRunner: @unchecked Sendable {
             processor.revoke(partition)
             pausedPartitions.remove(partition)
         }
+    }
+}
+
+/// The last heartbeat of a runner, shared with the health reporter's thread.
+final class HeartbeatBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Int64 = 0
+
+    var value: Int64 {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import Yams
+
+/// The docker-compose stack, checked statically (no Docker engine runs here).
+@Suite("docker-compose.yml")
+struct ComposeFileTests {
+    static let dataProcessing = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let composeFile = dataProcessing.appendingPathComponent("docker-compose.yml")
+    static let dockerCompose = ["/usr/bin/docker-compose", "/usr/local/bin/docker-compose"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    static func services() throws -> [String: [String: Any]] {
+        let text = try String(contentsOf: composeFile, encoding: .utf8)
+        let document = try #require(try Yams.load(yaml: text) as? [String: Any])
+        return try #require(document["services"] as? [String: [String: Any]])
+    }
+
+    @Test("docker-compose accepts the file", .enabled(if: dockerCompose != nil, "docker-compose is not installed"))
+    func schemaIsValid() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.dockerCompose))
+        process.arguments = ["-f", Self.composeFile.path, "config", "-q"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(message)")
+    }
+
+    @Test("every service the README names exists, with pinned images and healthchecks on the long-running ones")
+    func servicesAndHealthchecks() throws {
+        let services = try Self.services()
+        #expect(Set(services.keys) == ["zookeeper", "kafka", "topics", "processing-module", "generator", "jupyter"])
+        for (name, service) in services {
+            if let image = service["image"] as? String {
+                #expect(image.contains(":") && !image.hasSuffix(":latest"), "\(name) pins its image: \(image)")
+            }
+        }
+        for name in ["zookeeper", "kafka", "processing-module", "jupyter"] {
+            #expect(services[name]?["healthcheck"] != nil, "\(name) has a healthcheck")
+        }
+        #expect(services["processing-module"]?["restart"] as? String == "unless-stopped")
+        let readme = try String(contentsOf: Self.dataProcessing.deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+        for name in services.keys where name != "topics" {
+            #expect(readme.contains("`\(name)`"), "README names the \(name) service")
+        }
+    }
+
+    @Test("the environment given to the module's containers is what the module reads")
+    func environmentIsRead() throws {
+        let services = try Self.services()
+        let sources = Self.dataProcessing.appendingPathComponent("processing_module/Sources")
+        var code = ""
+        for case let file as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil) ?? FileManager.DirectoryEnumerator()
+        where file.pathExtension == "swift" {
+            code += try String(contentsOf: file, encoding: .utf8)
+        }
+        for name in ["processing-module", "generator"] {
+            let environment = try #require(services[name]?["environment"] as? [String: Any], "\(name) sets its environment")
+            for variable in environment.keys {
+                #expect(code.contains("environment[\"\(variable)\"]"), "\(name) sets \(variable), which the module must read")
+            }
+        }
+    }
+}
