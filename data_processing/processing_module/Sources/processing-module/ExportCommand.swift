@@ -24,9 +24,7 @@ struct ExportCommand: ParsableCommand {
     var output = "-"
 
     func run() throws {
-        guard let servers = bootstrapServers ?? ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP_SERVERS"] else {
-            throw ValidationError("--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) is required")
-        }
+        let servers = try requireBootstrapServers(bootstrapServers)
         var logger = Logger(label: "export")
         logger.logLevel = .warning
         let consumer = try KafkaConsumer(

@@ -37,9 +37,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let servers = bootstrapServers ?? ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP_SERVERS"] else {
-            throw ValidationError("--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) is required")
-        }
+        let servers = try requireBootstrapServers(bootstrapServers)
         var logger = Logger(label: "generate")
         logger.logLevel = .warning
         let producer = try KafkaProducer(

@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--config (or PROCESSING_MODULE_CONFIG) must name the pipelines file")
         }
         var service = try ServiceConfiguration(contentsOf: path)
-        if let servers = bootstrapServers ?? environment["KAFKA_BOOTSTRAP_SERVERS"] { service.kafka["bootstrap.servers"] = servers }
+        if let servers = bootstrapServers ?? environment[bootstrapServersVariable] { service.kafka["bootstrap.servers"] = servers }
         guard service.kafka["bootstrap.servers"]?.isEmpty == false else {
             throw ConfigurationError(key: "kafka.bootstrap.servers", "is required to run (or pass --bootstrap-servers)")
         }
@@ -137,4 +137,15 @@ final class HealthFile: @unchecked Sendable {
             try? FileManager.default.removeItem(atPath: path)
         }
     }
+}
+
+/// The environment variable naming the Kafka bootstrap servers, for every command that talks to Kafka.
+let bootstrapServersVariable = "KAFKA_BOOTSTRAP_SERVERS"
+
+/// `--bootstrap-servers`, or else the environment variable; refuses to go on without either.
+func requireBootstrapServers(_ option: String?) throws -> String {
+    guard let servers = option ?? ProcessInfo.processInfo.environment[bootstrapServersVariable], !servers.isEmpty else {
+        throw ValidationError("--bootstrap-servers (or \(bootstrapServersVariable)) is required")
+    }
+    return servers
 }

