@@ -169,6 +169,29 @@ struct EndToEndTests {
         return "\(key ?? "-")|\(values.joined(separator: "|"))|\(String(decoding: value, as: UTF8.self))"
     }
 
+    @Test("two instances in one group share the partitions and together produce what one produces")
+    func twoInstancesShareTheWork() throws {
+        let broker = try EmbeddedBroker(topics: ["events": 4, "results": 1, "dead": 1], logger: Self.quiet)
+        let service = try Self.configuration(bootstrap: broker.bootstrapServers, window: "{size: 30s, grace: 5s}", idleTimeout: "off")
+        let (first, stopFirst) = Self.start(service)
+        let (second, stopSecond) = Self.start(service)
+        let produced = try Self.produceDataset(broker, topic: "events", minutes: 12)
+        var replay = Replay(configuration: service.pipelines[0])
+        for line in try Self.export(broker, topic: "events", partitions: 4, expected: produced) { replay.feed(line: Array(line.utf8)) }
+        replay.finish()
+        let expected = replay.results.filter { $0.header("close_reason") == "stream-time" }
+            .map { Self.identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value ?? []) }.sorted()
+        let results = try Self.read(broker, topic: "results", expected: expected.count, seconds: 60)
+        #expect(stopFirst() == nil)
+        #expect(stopSecond() == nil)
+        #expect(first.counters.recordsIn > 0 && second.counters.recordsIn > 0, "both instances did part of the work")
+        let fromRun = results.map { Self.identity($0.0, $0.1, $0.2) }
+        #expect(Set(fromRun) == Set(expected))
+        var valuesByWindow: [String: Set<String>] = [:]
+        for identity in fromRun { valuesByWindow[identity.split(separator: "|").prefix(6).joined(separator: "|"), default: []].insert(identity) }
+        #expect(valuesByWindow.values.allSatisfy { $0.count == 1 }, "a window handed over in a rebalance repeats only identical bytes")
+    }
+
     @Test("a stopped pipeline resumes from its committed checkpoints: nothing lost, nothing repeated")
     func stopAndResume() throws {
         let broker = try EmbeddedBroker(topics: ["events": 4, "results": 1, "dead": 1], logger: Self.quiet)
