@@ -25,10 +25,28 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(name: .long, help: "Log format: text or json (also PROCESSING_MODULE_LOG_FORMAT).")
+    var logFormat: String?
+
+    @Option(
+        name: .long,
+        help: "Port of the /metrics and /healthz endpoint; 0 for none (also PROCESSING_MODULE_METRICS_PORT; default 9464).")
+    var metricsPort: Int?
+
+    @Option(name: .long, help: "Seconds between progress lines in the log; 0 for none.")
+    var progressInterval: Double = 5
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical (got \(logLevel))")
         }
+        if let logFormat, !["text", "json"].contains(logFormat) {
+            throw ValidationError("--log-format must be text or json (got \(logFormat))")
+        }
+        if let metricsPort, !(0...65_535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be between 0 and 65535 (got \(metricsPort))")
+        }
+        guard progressInterval >= 0 else { throw ValidationError("--progress-interval must be 0 or more (got \(progressInterval))") }
     }
 
     func run() throws {
@@ -41,12 +59,29 @@ struct RunCommand: ParsableCommand {
         guard service.kafka["bootstrap.servers"]?.isEmpty == false else {
             throw ConfigurationError(key: "kafka.bootstrap.servers", "is required to run (or pass --bootstrap-servers)")
         }
-        var logger = Logger(label: "processing-module")
+        let format = logFormat ?? environment["PROCESSING_MODULE_LOG_FORMAT"] ?? "text"
+        guard ["text", "json"].contains(format) else {
+            throw ConfigurationError(key: "PROCESSING_MODULE_LOG_FORMAT", "must be text or json (got \(format))")
+        }
+        var logger =
+            format == "json" ? Logger(label: "processing-module") { JSONLogHandler(label: $0) } : Logger(label: "processing-module")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let portText = metricsPort.map(String.init) ?? environment["PROCESSING_MODULE_METRICS_PORT"] ?? "9464"
+        guard let port = Int(portText), (0...65_535).contains(port) else {
+            throw ConfigurationError(key: "PROCESSING_MODULE_METRICS_PORT", "must be a port between 0 and 65535 (got \(portText))")
+        }
         let stop = StopSignal()
         installTerminationHandler(stop)
-        let health = HealthFile(path: healthFile ?? environment["PROCESSING_MODULE_HEALTH_FILE"])
-        try runPipelines(service, stop: stop, logger: logger) { runner in health.watch(runner) }
+        let watched = WatchedRunners()
+        let health = HealthFile(path: healthFile ?? environment["PROCESSING_MODULE_HEALTH_FILE"], runners: watched)
+        if port != 0 {
+            let server = try OperationsServer(port: port) { watched.metrics }
+            logger.info("serving /metrics and /healthz on port \(server.port)")
+            TerminationSources.shared.keep(server)
+        }
+        ProgressReporter.start(every: progressInterval, runners: watched, logger: logger)
+        try runPipelines(service, stop: stop, logger: logger) { runner in watched.add(runner) }
+        withExtendedLifetime(health) {}
     }
 }
 
@@ -95,46 +130,66 @@ func installTerminationHandler(_ stop: StopSignal) {
     }
 }
 
-/// Keeps signal sources alive for the life of the process.
+/// Keeps signal sources and servers alive for the life of the process.
 final class TerminationSources: @unchecked Sendable {
     static let shared = TerminationSources()
     private let lock = NSLock()
-    private var sources: [DispatchSourceSignal] = []
+    private var kept: [Any] = []
 
-    func keep(_ source: DispatchSourceSignal) { lock.withLock { sources.append(source) } }
+    func keep(_ object: Any) { lock.withLock { kept.append(object) } }
 }
 
-/// Touches a file every 5 seconds while every watched pipeline's loop has beaten within the last
-/// 30 seconds, and removes it otherwise: the file's age is the service's health for a container
-/// healthcheck (`find FILE -mmin -1`).
-final class HealthFile: @unchecked Sendable {
-    private let path: String?
+/// The runners of this process, for the operations endpoint, the health file and progress lines.
+final class WatchedRunners: @unchecked Sendable {
     private let lock = NSLock()
     private var runners: [PipelineRunner] = []
 
-    init(path: String?) {
+    func add(_ runner: PipelineRunner) { lock.withLock { runners.append(runner) } }
+
+    var metrics: [PipelineMetrics] { lock.withLock { runners }.map(\.metrics) }
+}
+
+/// Touches a file every 5 seconds while every pipeline is healthy (its loop beat within the last
+/// 30 seconds and it is not stuck waiting for the brokers) and removes it otherwise: the file's age
+/// is the service's health for a container healthcheck (`find FILE -mmin -1`).
+final class HealthFile: Sendable {
+    private let path: String?
+
+    init(path: String?, runners: WatchedRunners) {
         self.path = path
-        guard path != nil else { return }
-        Thread.detachNewThread { [self] in
+        guard let path else { return }
+        Thread.detachNewThread {
             while true {
                 Thread.sleep(forTimeInterval: 5)
-                update()
+                let now = Int64(Date().timeIntervalSince1970 * 1_000)
+                let metrics = runners.metrics
+                if !metrics.isEmpty, metrics.allSatisfy({ $0.isHealthy(now: now) }) {
+                    _ = FileManager.default.createFile(atPath: path, contents: Data("\(now)\n".utf8))
+                } else {
+                    try? FileManager.default.removeItem(atPath: path)
+                }
             }
         }
     }
+}
 
-    func watch(_ runner: PipelineRunner) {
-        lock.withLock { runners.append(runner) }
-    }
-
-    private func update() {
-        guard let path else { return }
-        let now = Int64(Date().timeIntervalSince1970 * 1_000)
-        let healthy = lock.withLock { !runners.isEmpty && runners.allSatisfy { now - $0.lastHeartbeat < 30_000 } }
-        if healthy {
-            FileManager.default.createFile(atPath: path, contents: Data("\(now)\n".utf8))
-        } else {
-            try? FileManager.default.removeItem(atPath: path)
+/// Logs one line per pipeline every few seconds: records in and the rate, results, late, dead
+/// letters, open windows, buffered bytes and lag.
+enum ProgressReporter {
+    static func start(every seconds: Double, runners: WatchedRunners, logger: Logger) {
+        guard seconds > 0 else { return }
+        Thread.detachNewThread {
+            var previous: [String: Int] = [:]
+            while true {
+                Thread.sleep(forTimeInterval: seconds)
+                for metrics in runners.metrics {
+                    let counters = metrics.counters
+                    let rate = Double(counters.recordsIn - (previous[metrics.pipeline] ?? 0)) / seconds
+                    previous[metrics.pipeline] = counters.recordsIn
+                    logger.info(
+                        "\(metrics.pipeline): in \(counters.recordsIn) (\(Int(rate))/s), out \(counters.recordsOut), late \(counters.late), dead letters \(counters.deadLettered), open windows \(metrics.openWindows), buffered \(metrics.bufferedBytes) B, lag \(metrics.consumerLag.map(String.init) ?? "?"), partitions \(metrics.assignedPartitions) (\(metrics.pausedPartitions) paused)")
+                }
+            }
         }
     }
 }

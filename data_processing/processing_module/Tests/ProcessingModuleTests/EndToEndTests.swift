@@ -185,6 +185,7 @@ struct EndToEndTests {
         #expect(stopFirst() == nil)
         #expect(stopSecond() == nil)
         #expect(first.counters.recordsIn > 0 && second.counters.recordsIn > 0, "both instances did part of the work")
+        #expect(first.metrics.commits > 0 && second.metrics.commits > 0)
         let fromRun = results.map { Self.identity($0.0, $0.1, $0.2) }
         #expect(Set(fromRun) == Set(expected))
         var valuesByWindow: [String: Set<String>] = [:]

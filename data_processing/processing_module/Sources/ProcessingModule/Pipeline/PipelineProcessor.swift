@@ -102,6 +102,8 @@ public struct PipelineProcessor {
         for batch in closed {
             counters.windowsClosed += 1
             let provenance = provenanceHeaders(batch)
+            let started = ContinuousClock.now
+            defer { counters.functionLatency.record(seconds: Self.seconds(ContinuousClock.now - started)) }
             do {
                 for output in try configuration.function.run(batch.batch) {
                     counters.recordsOut += 1
@@ -124,6 +126,10 @@ public struct PipelineProcessor {
             }
         }
         return records
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Provenance of a window's results: function, version, pipeline, window bounds, record count,
@@ -249,4 +255,6 @@ public struct PipelineCounters: Sendable, Equatable {
     public var functionFailures = 0
     /// Records of partitions no longer assigned, fetched before the revoke (not counted as input).
     public var ignoredUnassigned = 0
+    /// Time spent in the function per closed window (measurement only; it never affects outputs).
+    public var functionLatency = LatencyHistogram()
 }

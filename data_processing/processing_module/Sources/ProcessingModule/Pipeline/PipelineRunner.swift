@@ -26,10 +26,9 @@ public final class PipelineRunner: @unchecked Sendable {
     private var stopRequested: StopSignal?
     /// Called with every record produced (results and dead letters), for the demo's live view.
     public var onProduced: (@Sendable (ProducedRecord) -> Void)?
-    /// Clock reading (ms) at the end of the last loop that made progress or had nothing to do; a
-    /// loop stuck waiting for the brokers stops updating it. Read from any thread.
-    public var lastHeartbeat: Int64 { heartbeat.value }
-    private let heartbeat = HeartbeatBox()
+    /// The pipeline's current figures; safe to read from any thread.
+    public var metrics: PipelineMetrics { published.value }
+    private let published: MetricsBox
 
     public init(
         configuration: PipelineConfiguration, kafka: KafkaConfiguration, groupID: String, logger: Logger,
@@ -44,6 +43,7 @@ public final class PipelineRunner: @unchecked Sendable {
         self.logger = logger
         processor = PipelineProcessor(configuration: configuration, clock: clock)
         processor.requiresAssignment = true
+        published = MetricsBox(PipelineMetrics(pipeline: configuration.name, function: configuration.function.name))
     }
 
     /// What the pipeline has done so far.
@@ -58,13 +58,15 @@ public final class PipelineRunner: @unchecked Sendable {
         producer = try KafkaProducer(
             configuration: kafka.withDefaults(["message.timeout.ms": "0", "linger.ms": "20"]), logger: logger)
         consumer = try KafkaConsumer(
-            configuration: kafka.withDefaults(["group.id": "\(groupID).\(configuration.name)"]),
+            configuration: kafka.withDefaults(["group.id": "\(groupID).\(configuration.name)", "statistics.interval.ms": "5000"]),
             rebalance: RebalanceHandler(
                 assigned: { [unowned self] partitions, consumer in self.assigned(partitions, consumer) },
                 revoked: { [unowned self] partitions, lost, _ in self.revoked(partitions, lost: lost) }),
             logger: logger)
         stopRequested = stop
-        heartbeat.value = clock.now()
+        let box = published
+        consumer.onStatistics { statistics in box.update { $0.consumerLag = statistics.totalConsumerLag } }
+        publish()
         try consumer.subscribe([configuration.inputTopic])
         logger.info("pipeline started: \(configuration.inputTopic) -> \(configuration.function.name) -> \(configuration.outputTopic)")
         lastCommit = clock.now()
@@ -92,7 +94,25 @@ public final class PipelineRunner: @unchecked Sendable {
         producer.poll()
         try applyBackpressure()
         if clock.now() - lastCommit >= configuration.commitInterval { try commit() }
-        heartbeat.value = clock.now()
+        publish()
+    }
+
+    /// Publishes the current figures and marks the loop alive.
+    private func publish(waitingForBrokers: Bool = false) {
+        let engine = processor.engine
+        let counters = processor.counters
+        let now = clock.now()
+        let paused = pausedPartitions.count
+        published.update { metrics in
+            metrics.counters = counters
+            metrics.openWindows = engine.openWindowCount
+            metrics.bufferedBytes = engine.bufferedBytes
+            metrics.bufferedRecords = engine.bufferedRecords
+            metrics.pausedPartitions = paused
+            metrics.assignedPartitions = engine.assignedPartitions.count
+            metrics.waitingForBrokers = waitingForBrokers
+            if !waitingForBrokers { metrics.lastHeartbeat = now }
+        }
     }
 
     private func send(_ record: ProducedRecord) throws(KafkaError) {
@@ -114,6 +134,7 @@ public final class PipelineRunner: @unchecked Sendable {
                 break
             } catch let error as KafkaError where error.operation == "flush" {
                 logger.warning("waiting for the brokers to acknowledge: \(error)")
+                publish(waitingForBrokers: true)
                 if stopRequested?.isRequested == true, clock.now() - lastCommit > 60_000 { throw error }
             }
         }
@@ -121,7 +142,9 @@ public final class PipelineRunner: @unchecked Sendable {
         guard !offsets.isEmpty else { return }
         do {
             try consumer.commit(offsets)
+            published.update { $0.commits += 1 }
         } catch {
+            published.update { $0.commitFailures += 1 }
             logger.warning("commit failed, will retry at the next interval: \(error)")
         }
     }
@@ -177,13 +200,14 @@ public final class PipelineRunner: @unchecked Sendable {
     }
 }
 
-/// The last heartbeat of a runner, shared with the health reporter's thread.
-final class HeartbeatBox: @unchecked Sendable {
+/// A runner's published metrics, shared with the threads that serve them.
+final class MetricsBox: @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: Int64 = 0
+    private var stored: PipelineMetrics
 
-    var value: Int64 {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
+    init(_ metrics: PipelineMetrics) { stored = metrics }
+
+    var value: PipelineMetrics { lock.withLock { stored } }
+
+    func update(_ change: (inout PipelineMetrics) -> Void) { lock.withLock { change(&stored) } }
 }

@@ -1,0 +1,30 @@
+/// A snapshot of one pipeline's figures for `/metrics`, `/healthz` and the progress line.
+public struct PipelineMetrics: Sendable {
+    public var pipeline: String
+    public var function: String
+    public var counters = PipelineCounters()
+    public var openWindows = 0
+    public var bufferedBytes = 0
+    public var bufferedRecords = 0
+    /// Messages between the consumer's position and the high watermarks, from librdkafka's
+    /// statistics; `nil` until the first statistics arrive.
+    public var consumerLag: Int64?
+    public var commits = 0
+    public var commitFailures = 0
+    public var pausedPartitions = 0
+    public var assignedPartitions = 0
+    /// Clock reading (ms) of the last loop that made progress.
+    public var lastHeartbeat: Int64 = 0
+    /// Set while the loop waits for the brokers (a flush that does not complete).
+    public var waitingForBrokers = false
+
+    public init(pipeline: String, function: String) {
+        self.pipeline = pipeline
+        self.function = function
+    }
+
+    /// Healthy: the loop beat within `tolerance` ms of `now` and is not stuck waiting for brokers.
+    public func isHealthy(now: Int64, tolerance: Int64 = 30_000) -> Bool {
+        !waitingForBrokers && now - lastHeartbeat < tolerance
+    }
+}
