@@ -113,3 +113,11 @@ final class NativePartitionList {
 }
 
 
+
+/// librdkafka's logical offsets.
+public enum KafkaOffset {
+    /// The first offset still in the partition.
+    public static let beginning = Int(RD_KAFKA_OFFSET_BEGINNING)
+    /// The offset after the last message.
+    public static let end = Int(RD_KAFKA_OFFSET_END)
+}

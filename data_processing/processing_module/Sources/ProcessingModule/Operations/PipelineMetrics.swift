@@ -11,6 +11,8 @@ public struct PipelineMetrics: Sendable {
     public var consumerLag: Int64?
     public var commits = 0
     public var commitFailures = 0
+    /// Transactions aborted (exactly-once), each followed by a rewind.
+    public var aborts = 0
     public var pausedPartitions = 0
     public var assignedPartitions = 0
     /// Clock reading (ms) of the last loop that made progress.

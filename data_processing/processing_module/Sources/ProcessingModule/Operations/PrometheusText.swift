@@ -17,6 +17,7 @@ public enum PrometheusText {
         family("processing_function_failures_total", "counter", "Batches whose function threw.") { "\($0.counters.functionFailures)" }
         family("processing_commits_total", "counter", "Offset commits.") { "\($0.commits)" }
         family("processing_commit_failures_total", "counter", "Offset commits that failed (retried later).") { "\($0.commitFailures)" }
+        family("processing_transaction_aborts_total", "counter", "Transactions aborted and redone.") { "\($0.aborts)" }
         family("processing_open_windows", "gauge", "Open window ranges.") { "\($0.openWindows)" }
         family("processing_buffered_bytes", "gauge", "Bytes held by open windows.") { "\($0.bufferedBytes)" }
         family("processing_buffered_records", "gauge", "Records held by open windows.") { "\($0.bufferedRecords)" }

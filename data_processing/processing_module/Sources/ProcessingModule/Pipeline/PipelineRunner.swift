@@ -51,12 +51,16 @@ public final class PipelineRunner: @unchecked Sendable {
 
     /// Consumes until `stop` is requested, then commits, leaves the group and returns.
     public func run(until stop: StopSignal) throws {
-        guard configuration.guarantee == .atLeastOnce else {
-            throw ConfigurationError(
-                key: "pipelines.\(configuration.name).guarantee", "exactly-once is not available in this build; use at-least-once")
+        var producerProperties = ["message.timeout.ms": "0", "linger.ms": "20"]
+        if transactional {
+            producerProperties["transactional.id"] = transactionalID
+            producerProperties["message.timeout.ms"] = nil
         }
-        producer = try KafkaProducer(
-            configuration: kafka.withDefaults(["message.timeout.ms": "0", "linger.ms": "20"]), logger: logger)
+        producer = try KafkaProducer(configuration: kafka.withDefaults(producerProperties), logger: logger)
+        if transactional {
+            try producer.initTransactions()
+            try producer.beginTransaction()
+        }
         consumer = try KafkaConsumer(
             configuration: kafka.withDefaults(["group.id": "\(groupID).\(configuration.name)", "statistics.interval.ms": "5000"]),
             rebalance: RebalanceHandler(
@@ -120,8 +124,22 @@ public final class PipelineRunner: @unchecked Sendable {
         onProduced?(record)
     }
 
-    /// Flushes every produced record, then commits offsets with checkpoint metadata.
+    private var transactional: Bool { configuration.guarantee == .exactlyOnce }
+
+    /// The producer's transactional id. In `global` scope it is fixed, so a second instance fences
+    /// the first; in `key` scope each instance has its own (EOS v2 fences through the group).
+    private var transactionalID: String {
+        let base = "\(groupID).\(configuration.name)"
+        return configuration.engine.scope == .global ? base : "\(base).\(UUID().uuidString.prefix(8))"
+    }
+
+    /// Commits the work since the last commit: in exactly-once mode one transaction holding the
+    /// results, dead letters and offsets with checkpoint metadata; otherwise flush, then commit.
     private func commit(partitions: [Int32]? = nil) throws {
+        if transactional {
+            try commitTransaction()
+            return
+        }
         lastCommit = clock.now()
         while true {
             do {
@@ -147,6 +165,51 @@ public final class PipelineRunner: @unchecked Sendable {
             published.update { $0.commitFailures += 1 }
             logger.warning("commit failed, will retry at the next interval: \(error)")
         }
+    }
+
+    /// Ends the current transaction with every partition's offsets and starts the next one. An
+    /// abortable error aborts it and rewinds to the last committed offsets, so the work is redone;
+    /// a fatal one (fenced) ends the run.
+    private func commitTransaction() throws {
+        lastCommit = clock.now()
+        let offsets = processor.commitOffsets()
+        var outcome = endTransaction(with: offsets)
+        var attempts = 0
+        while case .failure(let error) = outcome, error.isRetriable, attempts < 10 {
+            attempts += 1
+            publish(waitingForBrokers: true)
+            logger.warning("transaction commit will be retried: \(error)")
+            outcome = endTransaction(with: offsets)
+        }
+        switch outcome {
+        case .success:
+            published.update { $0.commits += 1 }
+        case .failure(let error):
+            guard error.requiresAbort else { throw error }
+            logger.warning("transaction aborted, rewinding to the committed offsets: \(error)")
+            published.update { $0.aborts += 1 }
+            try producer.abortTransaction()
+            try rewind()
+        }
+        try producer.beginTransaction()
+    }
+
+    private func endTransaction(with offsets: [CommittedOffset]) -> Result<Void, KafkaError> {
+        Result { () throws(KafkaError) in
+            if !offsets.isEmpty { try producer.sendOffsetsToTransaction(offsets, consumer: consumer) }
+            try producer.commitTransaction()
+        }
+    }
+
+    /// Restores every assigned partition from its committed checkpoint and seeks back to it.
+    private func rewind() throws {
+        let partitions = consumer.assignment.filter { $0.topic == configuration.inputTopic }
+        let committed = try consumer.committed(partitions)
+        for entry in committed {
+            processor.revoke(entry.topicPartition.partition)
+            _ = processor.assign(entry.topicPartition.partition, committed: entry)
+        }
+        try consumer.seek(committed.map { CommittedOffset($0.topicPartition, offset: $0.offset ?? Int64(KafkaOffset.beginning)) })
     }
 
     private func applyBackpressure() throws {
