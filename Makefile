@@ -5,7 +5,7 @@ SHELL := /bin/bash
 SHARED := shared_functions
 MODULE := data_processing/processing_module
 
-.PHONY: help demo test test-shared test-module system-packages bench-engine bench-kafka
+.PHONY: help demo test test-shared test-module system-packages bench-engine bench-kafka bench-pipeline
 
 help:
 	@echo "make demo          the main job: pipelines on an embedded broker, results live in the terminal"
@@ -14,6 +14,7 @@ help:
 	@echo "make test-module   run only the processing module tests (embedded broker)"
 	@echo "make bench-engine  engine throughput and memory per buffered record (about 2 minutes)"
 	@echo "make bench-kafka   Kafka layer produce/consume throughput against kcat (about 1 minute)"
+	@echo "make bench-pipeline end-to-end function_a pipeline on the embedded broker against kcat (about 1 minute)"
 
 system-packages:
 	@scripts/install-system-packages.sh
@@ -34,3 +35,6 @@ bench-engine:
 
 bench-kafka: system-packages
 	cd $(MODULE) && swift build -c release --product processing-module && .build/release/processing-module kafka-benchmark
+
+bench-pipeline: system-packages
+	cd $(MODULE) && swift build -c release --product processing-module && .build/release/processing-module pipeline-benchmark

@@ -43,15 +43,29 @@ public struct PreparedFunction: Sendable {
 struct FunctionCodec<Function: WindowFunction>: Sendable {
     let parameters: Function.Parameters
     let context: [CodingUserInfoKey: any Sendable]
+    let scanner: InputScanner<Function.Input>?
 
     init(parameters: Function.Parameters) {
         self.parameters = parameters
         self.context = Function.decodingContext(for: parameters)
+        self.scanner = Function.inputScanner(context: context)
     }
 
     func decode(_ bytes: [UInt8], recordIndex: Int, using decoder: JSONDecoder? = nil) throws(FunctionError)
         -> Function.Input
     {
+        if let scanner {
+            let result: Result<Function.Input, InputScanError> = bytes.withUnsafeBytes { buffer in
+                Result { () throws(InputScanError) in try scanner(buffer) }
+            }
+            switch result {
+            case .success(let input): return input
+            case .failure(let error):
+                throw FunctionError(
+                    .invalidRecord, "record \(recordIndex) does not decode into \(Function.name)'s input: \(error.message)",
+                    function: Function.name, recordIndex: recordIndex)
+            }
+        }
         let decoder = decoder ?? makeDecoder()
         do {
             return try decoder.decode(Function.Input.self, from: Data(bytes))

@@ -30,8 +30,14 @@ public protocol WindowFunction: SendableMetatype {
 
     /// Computes the outputs of one batch. Records are sorted by (event time, partition, offset).
     static func apply(_ batch: WindowBatch<Input>, parameters: Parameters) throws -> [Output]
+
+    /// A fast reader of ``Input`` from JSON bytes, or `nil` to decode with `JSONDecoder`.
+    /// Provided automatically when `Input` conforms to ``ScannableInput``.
+    static func inputScanner(context: [CodingUserInfoKey: any Sendable]) -> InputScanner<Input>?
 }
 
 extension WindowFunction {
     public static func decodingContext(for parameters: Parameters) -> [CodingUserInfoKey: any Sendable] { [:] }
+
+    public static func inputScanner(context: [CodingUserInfoKey: any Sendable]) -> InputScanner<Input>? { nil }
 }
