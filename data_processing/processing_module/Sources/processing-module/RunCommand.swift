@@ -17,6 +17,13 @@ struct RunCommand: ParsableCommand {
     var bootstrapServers: String?
 
     @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Overrides one key of the pipelines file, e.g. pipelines.statistics.window.size=10m (repeatable).",
+            discussion: "Environment variables PROCESSING_MODULE__<PATH> (segments separated by __) override too; flags win."))
+    var overrides: [String] = []
+
+    @Option(
         name: .long,
         help: "A file touched every few seconds while every pipeline makes progress (also PROCESSING_MODULE_HEALTH_FILE); a container healthcheck tests its age."
     )
@@ -54,7 +61,9 @@ struct RunCommand: ParsableCommand {
         guard let path = config ?? environment["PROCESSING_MODULE_CONFIG"] else {
             throw ValidationError("--config (or PROCESSING_MODULE_CONFIG) must name the pipelines file")
         }
-        var service = try ServiceConfiguration(contentsOf: path)
+        let fromFlags = try overrides.map { try ConfigurationOverride(argument: $0) }
+        var service = try ServiceConfiguration(
+            contentsOf: path, overrides: ConfigurationOverride.fromEnvironment(environment) + fromFlags)
         if let servers = bootstrapServers ?? environment[bootstrapServersVariable] { service.kafka["bootstrap.servers"] = servers }
         guard service.kafka["bootstrap.servers"]?.isEmpty == false else {
             throw ConfigurationError(key: "kafka.bootstrap.servers", "is required to run (or pass --bootstrap-servers)")

@@ -77,6 +77,44 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("flags and environment variables override any key, with types kept")
+    func overrides() throws {
+        let flags = try [
+            "pipelines.statistics.window.size=10m", "pipelines.anomalies.parameters.threshold=5.5", "kafka.sasl.password=s3cret",
+            "group_id=other",
+        ].map { try ConfigurationOverride(argument: $0) }
+        let environment = ConfigurationOverride.fromEnvironment([
+            "PROCESSING_MODULE__KAFKA__BOOTSTRAP_SERVERS": "kafka:29092",
+            "PROCESSING_MODULE__PIPELINES__ANOMALIES__LATE_RECORDS": "dead-letter",
+            "PROCESSING_MODULE__PIPELINES__STATISTICS__COMMIT_INTERVAL": "2s",
+            "UNRELATED": "1",
+        ])
+        #expect(environment.count == 3)
+        let service = try ServiceConfiguration(yaml: Self.valid, overrides: environment + flags)
+        #expect(service.pipelines[0].engine.window.size == 600_000)
+        #expect(service.pipelines[0].commitInterval == 2_000)
+        #expect(service.pipelines[1].function.parameters["threshold"] == .number(5.5))
+        #expect(service.pipelines[1].latePolicy == .deadLetter)
+        #expect(service.kafka["bootstrap.servers"] == "kafka:29092" && service.kafka["sasl.password"] == "s3cret")
+        #expect(service.groupID == "other")
+    }
+
+    @Test("overrides that name nothing, or break a rule, are refused with their origin")
+    func badOverrides() throws {
+        #expect(throws: ConfigurationError.self) { try ConfigurationOverride(argument: "no-equals-sign") }
+        for (argument, fragment) in [
+            ("pipelines.nothing.window.size=1m", "no pipeline named nothing"), ("colour=blue", "unknown key path"),
+            ("pipelines.statistics.window.size=forever", "duration"),
+        ] {
+            do {
+                _ = try ServiceConfiguration(yaml: Self.valid, overrides: [try ConfigurationOverride(argument: argument)])
+                Issue.record("\(argument) must be refused")
+            } catch let error as ConfigurationError {
+                #expect(error.description.contains(fragment), "\(error)")
+            }
+        }
+    }
+
     @Test("durations accept milliseconds and units")
     func durations() {
         #expect(ConfigurationNode.parseDuration("250ms") == 250)

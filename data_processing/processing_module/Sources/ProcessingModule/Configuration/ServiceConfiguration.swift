@@ -27,13 +27,18 @@ public struct ServiceConfiguration: Sendable {
 
     static let keys: Set<String> = ["kafka", "group_id", "pipelines"]
 
-    /// Parses and validates a YAML (or JSON) document.
-    public init(yaml text: String, registry: FunctionRegistry = .standard) throws {
-        let document: Any?
+    /// Parses a YAML (or JSON) document, applies `overrides` in order, and validates the result.
+    public init(yaml text: String, overrides: [ConfigurationOverride] = [], registry: FunctionRegistry = .standard) throws {
+        var document: Any?
         do {
             document = try Yams.load(yaml: text)
         } catch {
             throw ConfigurationError(key: "(document)", "is not valid YAML: \(error)")
+        }
+        if !overrides.isEmpty {
+            var mapping = document as? [String: Any] ?? [:]
+            for override in overrides { try override.apply(to: &mapping) }
+            document = mapping
         }
         let root = ConfigurationNode(document)
         _ = try root.mapping(allowedKeys: Self.keys)
@@ -54,14 +59,14 @@ public struct ServiceConfiguration: Sendable {
         }
     }
 
-    /// Reads a pipelines file.
-    public init(contentsOf path: String, registry: FunctionRegistry = .standard) throws {
+    /// Reads a pipelines file, then applies `overrides`.
+    public init(contentsOf path: String, overrides: [ConfigurationOverride] = [], registry: FunctionRegistry = .standard) throws {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ConfigurationError(key: "(file)", "cannot read \(path): \(error.localizedDescription)")
         }
-        try self.init(yaml: text, registry: registry)
+        try self.init(yaml: text, overrides: overrides, registry: registry)
     }
 }
