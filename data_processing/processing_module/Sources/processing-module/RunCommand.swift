@@ -43,6 +43,11 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds between progress lines in the log; 0 for none.")
     var progressInterval: Double = 5
 
+    @Option(
+        name: .long,
+        help: "Seconds allowed for a graceful stop after SIGTERM (commit, leave the group); then the process exits 0 anyway.")
+    var shutdownTimeout: Double = 30
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical (got \(logLevel))")
@@ -54,6 +59,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--metrics-port must be between 0 and 65535 (got \(metricsPort))")
         }
         guard progressInterval >= 0 else { throw ValidationError("--progress-interval must be 0 or more (got \(progressInterval))") }
+        guard shutdownTimeout > 0 else { throw ValidationError("--shutdown-timeout must be more than 0 (got \(shutdownTimeout))") }
     }
 
     func run() throws {
@@ -80,7 +86,15 @@ struct RunCommand: ParsableCommand {
             throw ConfigurationError(key: "PROCESSING_MODULE_METRICS_PORT", "must be a port between 0 and 65535 (got \(portText))")
         }
         let stop = StopSignal()
-        installTerminationHandler(stop)
+        let bound = shutdownTimeout
+        let shutdownLogger = logger
+        installTerminationHandler(stop) {
+            // Whatever was not committed by then is replayed after the restart: nothing is lost.
+            DispatchQueue.global().asyncAfter(deadline: .now() + bound) {
+                shutdownLogger.error("graceful stop took longer than \(bound) s; exiting, uncommitted work will be replayed")
+                Foundation.exit(0)
+            }
+        }
         let watched = WatchedRunners()
         let health = HealthFile(path: healthFile ?? environment["PROCESSING_MODULE_HEALTH_FILE"], runners: watched)
         if port != 0 {
@@ -128,12 +142,15 @@ final class FailureBox: @unchecked Sendable {
     var first: (any Error)? { lock.withLock { errors.first } }
 }
 
-/// Requests `stop` on SIGTERM or SIGINT.
-func installTerminationHandler(_ stop: StopSignal) {
+/// Requests `stop` on SIGTERM or SIGINT, then calls `onSignal`.
+func installTerminationHandler(_ stop: StopSignal, onSignal: @escaping @Sendable () -> Void = {}) {
     for signalNumber in [SIGINT, SIGTERM] {
         signal(signalNumber, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-        source.setEventHandler { stop.request() }
+        source.setEventHandler {
+            stop.request()
+            onSignal()
+        }
         source.resume()
         TerminationSources.shared.keep(source)
     }

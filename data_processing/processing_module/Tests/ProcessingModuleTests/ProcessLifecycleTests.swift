@@ -28,7 +28,7 @@ struct ProcessLifecycleTests {
     static func start(_ configuration: URL) throws -> Process {
         let process = Process()
         process.executableURL = CommandTests.executable
-        process.arguments = ["run", "--config", configuration.path, "--log-level", "error", "--metrics-port", "0"]
+        process.arguments = ["run", "--config", configuration.path, "--log-level", "error", "--metrics-port", "0", "--shutdown-timeout", "8"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -96,7 +96,7 @@ struct ProcessLifecycleTests {
         first.terminate()
         first.waitUntilExit()
         #expect(first.terminationReason == .exit && first.terminationStatus == 0)
-        #expect(Date().timeIntervalSince(signalled) < 10, "shutdown is bounded")
+        #expect(Date().timeIntervalSince(signalled) < 10, "shutdown is bounded (--shutdown-timeout 8)")
 
         produced += try EndToEndTests.produceDataset(broker, topic: "events", minutes: 6, from: 6)
         let second = try Self.start(configuration)
