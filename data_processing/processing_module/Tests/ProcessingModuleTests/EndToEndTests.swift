@@ -166,6 +166,25 @@ struct EndToEndTests {
         })
     }
 
+    /// What `replay` of everything in `events` gives for windows closed by stream time, as
+    /// identities: the reference a run without idle closing must reproduce.
+    static func expectedByStreamTime(_ broker: EmbeddedBroker, _ service: ServiceConfiguration, produced: Int) throws -> [String] {
+        var replay = Replay(configuration: service.pipelines[0])
+        for line in try export(broker, topic: "events", partitions: 4, expected: produced) { replay.feed(line: Array(line.utf8)) }
+        replay.finish()
+        return replay.results.filter { $0.header("close_reason") == "stream-time" }
+            .map { identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value ?? []) }.sorted()
+    }
+
+    /// Whether every repeated window (same key and window) carries the same bytes.
+    static func repeatsAreIdentical(_ identities: [String]) -> Bool {
+        var valuesByWindow: [String: Set<String>] = [:]
+        for identity in identities {
+            valuesByWindow[identity.split(separator: "|").prefix(6).joined(separator: "|"), default: []].insert(identity)
+        }
+        return valuesByWindow.values.allSatisfy { $0.count == 1 }
+    }
+
     static func identity(_ key: String?, _ headers: [KafkaHeader], _ value: [UInt8]) -> String {
         let names = ["function", "function_version", "pipeline", "window_start", "window_end", "record_count"]
         let values = names.map { name in headers.first { $0.name == name }?.stringValue ?? "-" }
@@ -186,11 +205,7 @@ struct EndToEndTests {
         while runner.metrics.commits < 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
         broker.injectErrors([.unknownProducerId], on: .endTxn)
         let more = try Self.produceDataset(broker, topic: "events", minutes: 6, from: 6)
-        var replay = Replay(configuration: service.pipelines[0])
-        for line in try Self.export(broker, topic: "events", partitions: 4, expected: produced + more) { replay.feed(line: Array(line.utf8)) }
-        replay.finish()
-        let expected = Set(replay.results.filter { $0.header("close_reason") == "stream-time" }
-            .map { Self.identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value ?? []) })
+        let expected = Set(try Self.expectedByStreamTime(broker, service, produced: produced + more))
         var seen: [String] = []
         let readDeadline = Date().addingTimeInterval(60)
         while Set(seen) != expected || runner.metrics.aborts == 0, Date() < readDeadline {
@@ -199,9 +214,7 @@ struct EndToEndTests {
         #expect(stop() == nil)
         #expect(runner.metrics.aborts >= 1, "the injected error aborted a transaction")
         #expect(Set(seen) == expected)
-        var valuesByWindow: [String: Set<String>] = [:]
-        for identity in seen { valuesByWindow[identity.split(separator: "|").prefix(6).joined(separator: "|"), default: []].insert(identity) }
-        #expect(valuesByWindow.values.allSatisfy { $0.count == 1 }, "redone windows repeat identical bytes")
+        #expect(Self.repeatsAreIdentical(seen), "redone windows repeat identical bytes")
     }
 
     @Test("two instances in one group share the partitions and together produce what one produces")
@@ -211,11 +224,7 @@ struct EndToEndTests {
         let (first, stopFirst) = Self.start(service)
         let (second, stopSecond) = Self.start(service)
         let produced = try Self.produceDataset(broker, topic: "events", minutes: 12)
-        var replay = Replay(configuration: service.pipelines[0])
-        for line in try Self.export(broker, topic: "events", partitions: 4, expected: produced) { replay.feed(line: Array(line.utf8)) }
-        replay.finish()
-        let expected = replay.results.filter { $0.header("close_reason") == "stream-time" }
-            .map { Self.identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value ?? []) }.sorted()
+        let expected = try Self.expectedByStreamTime(broker, service, produced: produced)
         let results = try Self.read(broker, topic: "results", expected: expected.count, seconds: 60)
         #expect(stopFirst() == nil)
         #expect(stopSecond() == nil)
@@ -223,9 +232,7 @@ struct EndToEndTests {
         #expect(first.metrics.commits > 0 && second.metrics.commits > 0)
         let fromRun = results.map { Self.identity($0.0, $0.1, $0.2) }
         #expect(Set(fromRun) == Set(expected))
-        var valuesByWindow: [String: Set<String>] = [:]
-        for identity in fromRun { valuesByWindow[identity.split(separator: "|").prefix(6).joined(separator: "|"), default: []].insert(identity) }
-        #expect(valuesByWindow.values.allSatisfy { $0.count == 1 }, "a window handed over in a rebalance repeats only identical bytes")
+        #expect(Self.repeatsAreIdentical(fromRun), "a window handed over in a rebalance repeats only identical bytes")
     }
 
     @Test("a stopped pipeline resumes from its committed checkpoints: nothing lost, nothing repeated")
@@ -243,11 +250,7 @@ struct EndToEndTests {
         #expect(firstResults > 0)
 
         produced += try Self.produceDataset(broker, topic: "events", minutes: 8, from: 4)
-        var replay = Replay(configuration: service.pipelines[0])
-        for line in try Self.export(broker, topic: "events", partitions: 4, expected: produced) { replay.feed(line: Array(line.utf8)) }
-        replay.finish()
-        let expected = replay.results.filter { $0.header("close_reason") == "stream-time" }
-            .map { Self.identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value ?? []) }.sorted()
+        let expected = try Self.expectedByStreamTime(broker, service, produced: produced)
 
         let (second, stopSecond) = Self.start(service)
         let results = try Self.read(broker, topic: "results", expected: expected.count, seconds: 60)

@@ -55,14 +55,7 @@ struct ProcessLifecycleTests {
         let final = try Self.start(configuration)
 
         let service = try ServiceConfiguration(contentsOf: configuration.path)
-        var replay = Replay(configuration: service.pipelines[0])
-        for line in try EndToEndTests.export(broker, topic: "events", partitions: 4, expected: produced) {
-            replay.feed(line: Array(line.utf8))
-        }
-        replay.finish()
-        let expected = Set(
-            replay.results.filter { $0.header("close_reason") == "stream-time" }
-                .map { EndToEndTests.identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value ?? []) })
+        let expected = Set(try EndToEndTests.expectedByStreamTime(broker, service, produced: produced))
 
         var seen: [String] = []
         let deadline = Date().addingTimeInterval(120)
@@ -75,12 +68,7 @@ struct ProcessLifecycleTests {
         #expect(kills == 5)
         #expect(Set(seen) == expected, "every expected window is present")
         // A duplicate is the same window and key; it must carry the same bytes.
-        var valuesByWindow: [String: Set<String>] = [:]
-        for identity in seen {
-            let window = identity.split(separator: "|").prefix(6).joined(separator: "|")
-            valuesByWindow[window, default: []].insert(identity)
-        }
-        #expect(valuesByWindow.values.allSatisfy { $0.count == 1 }, "duplicates are byte-identical")
+        #expect(EndToEndTests.repeatsAreIdentical(seen), "duplicates are byte-identical")
         #expect(final.terminationStatus == 0)
     }
 
@@ -101,11 +89,7 @@ struct ProcessLifecycleTests {
         produced += try EndToEndTests.produceDataset(broker, topic: "events", minutes: 6, from: 6)
         let second = try Self.start(configuration)
         let service = try ServiceConfiguration(contentsOf: configuration.path)
-        var replay = Replay(configuration: service.pipelines[0])
-        for line in try EndToEndTests.export(broker, topic: "events", partitions: 4, expected: produced) { replay.feed(line: Array(line.utf8)) }
-        replay.finish()
-        let expected = replay.results.filter { $0.header("close_reason") == "stream-time" }
-            .map { EndToEndTests.identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value ?? []) }.sorted()
+        let expected = try EndToEndTests.expectedByStreamTime(broker, service, produced: produced)
         let results = try EndToEndTests.read(broker, topic: "results", expected: expected.count, seconds: 60)
         second.terminate()
         second.waitUntilExit()
