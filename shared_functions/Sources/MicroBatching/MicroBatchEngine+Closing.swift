@@ -10,9 +10,8 @@ extension MicroBatchEngine {
         var closed: [(partition: Int32, batch: ClosedBatch<Payload>)] = []
         switch configuration.scope {
         case .key:
-            for slot in slots.indices where slots[slot] != nil {
+            for (partition, slot) in slotByPartition {
                 closed += closeKeyScopeWindows(slot: slot, reason: .streamTime)
-                let partition = slots[slot]?.partition ?? 0
                 guard !pausedPartitions.contains(partition),
                     slots[slot]?.applyIdleRule(now: now, idleTimeout: idleTimeout) == true,
                     let streamTime = slots[slot]?.streamTime
@@ -22,8 +21,7 @@ extension MicroBatchEngine {
             }
         case .global:
             closed += closeGlobalWindows(reason: .streamTime)
-            for slot in slots.indices where slots[slot] != nil {
-                let partition = slots[slot]?.partition ?? 0
+            for (partition, slot) in slotByPartition {
                 if !pausedPartitions.contains(partition),
                     slots[slot]?.applyIdleRule(now: now, idleTimeout: idleTimeout) == true
                 {
@@ -60,9 +58,9 @@ extension MicroBatchEngine {
     @inlinable
     mutating func closeKeyScopeWindows(slot: Int, reason: CloseReason) -> [(partition: Int32, batch: ClosedBatch<Payload>)] {
         guard let closedThrough = slots[slot]?.index.closedThrough,
-            let windows = slots[slot]?.index.removeWindows(endingAtOrBefore: closedThrough)
+            let windows = slots[slot]?.index.removeWindows(endingAtOrBefore: closedThrough), !windows.isEmpty
         else { return [] }
-        let partition = slots[slot]?.partition ?? 0
+        let partition = slotPartitions[slot]
         return windows.flatMap { makeBatches($0.end, $0.references, reason, partition: partition) }
     }
 

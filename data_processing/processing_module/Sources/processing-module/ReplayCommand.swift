@@ -43,9 +43,7 @@ struct ReplayCommand: ParsableCommand {
             data = contents
         }
         var replay = Replay(configuration: configuration)
-        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            replay.feed(line: Array(line))
-        }
+        replay.feed(contentsOf: Array(data))
         replay.finish()
         let text = replay.results.map { Replay.jsonLine($0) + "\n" }.joined()
         if output == "-" {

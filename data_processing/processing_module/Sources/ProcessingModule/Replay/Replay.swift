@@ -22,9 +22,16 @@ public struct Replay {
         processor = PipelineProcessor(configuration: replayed, clock: ManualClock(0))
     }
 
+    /// Lines between two closes: windows are closed in batches of lines, as the service closes
+    /// them per poll. What closes, and which records are late, does not depend on it.
+    static let linesPerClose = 10_000
+
     /// Feeds one line (without its newline). Empty lines are ignored.
     public mutating func feed(line: [UInt8]) {
-        defer { lineCount += 1 }
+        defer {
+            lineCount += 1
+            if lineCount % Self.linesPerClose == 0 { collect(processor.closeWindows()) }
+        }
         guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
         let record = ReplayLine(line, index: lineCount)
         let letter = withOptionalBuffer(record.key) { key in
@@ -34,11 +41,21 @@ public struct Replay {
             }
         }
         if let letter { deadLetters.append(letter) }
-        collect(processor.closeWindows())
+    }
+
+    /// Feeds every line of `text` (separated by `\n`).
+    public mutating func feed(contentsOf text: [UInt8]) {
+        var start = 0
+        while start < text.count {
+            let end = text[start...].firstIndex(of: UInt8(ascii: "\n")) ?? text.count
+            feed(line: Array(text[start..<end]))
+            start = end + 1
+        }
     }
 
     /// Closes every open window (the input ended).
     public mutating func finish() {
+        collect(processor.closeWindows())
         collect(processor.closeAllWindows())
     }
 
