@@ -41,10 +41,9 @@ extension MicroBatchEngine {
         var closed: [(partition: Int32, batch: ClosedBatch<Payload>)] = []
         switch configuration.scope {
         case .key:
-            for slot in slots.indices where slots[slot] != nil {
+            for (partition, slot) in slotByPartition {
                 guard let windows = slots[slot]?.index.removeAll() else { continue }
                 if let last = windows.last?.end { slots[slot]?.index.advanceClosedThrough(to: last) }
-                let partition = slots[slot]?.partition ?? 0
                 for window in windows { closed += makeBatches(window.end, window.references, .endOfInput, partition: partition) }
             }
         case .global:

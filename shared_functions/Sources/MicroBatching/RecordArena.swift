@@ -105,13 +105,6 @@ struct RecordArena<Payload> {
         references.map { self[$0.sequence].key }
     }
 
-    /// Drops one window's reference without reading the record (used when a partition's windows
-    /// are discarded).
-    @inlinable
-    mutating func release(_ sequence: Int64) {
-        _ = take(sequence)
-    }
-
     /// The offset of the first record still held, or `nil` when none is.
     @inlinable
     var lowWaterOffset: Int64? {

@@ -64,18 +64,26 @@ public final class KafkaConsumer: @unchecked Sendable {
         rd_kafka_queue_destroy(queue)
     }
 
-    /// Applies a rebalance without a handler (the consumer is being destroyed).
+    /// Applies a rebalance to librdkafka: assign the given partitions (incrementally under the
+    /// cooperative protocol), or unassign them on revocation or failure. Errors go to `logger`
+    /// when there is one (there is none while the consumer is being destroyed).
     static func applyRebalance(
-        handle: OpaquePointer, error: rd_kafka_resp_err_t, list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+        handle: OpaquePointer, error: rd_kafka_resp_err_t, list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>,
+        logger: Logger? = nil
     ) {
         let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+        func report(_ failure: OpaquePointer?, _ operation: String) {
+            guard let failure else { return }
+            let error = KafkaError(consuming: failure, operation: operation)
+            logger?.error("\(error)")
+        }
         switch (error, cooperative) {
         case (RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, true):
-            if let failure = rd_kafka_incremental_assign(handle, list) { rd_kafka_error_destroy(failure) }
+            report(rd_kafka_incremental_assign(handle, list), "incremental_assign")
         case (RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, false):
             _ = rd_kafka_assign(handle, list)
-        case (_, true):
-            if let failure = rd_kafka_incremental_unassign(handle, list) { rd_kafka_error_destroy(failure) }
+        case (RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS, true):
+            report(rd_kafka_incremental_unassign(handle, list), "incremental_unassign")
         default:
             _ = rd_kafka_assign(handle, nil)
         }
@@ -244,7 +252,6 @@ public final class KafkaConsumer: @unchecked Sendable {
     private func rebalance(
         handle: OpaquePointer, error: rd_kafka_resp_err_t, list: NativePartitionList, handler: RebalanceHandler
     ) {
-        let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
         let partitions = list.topicPartitions
         switch error {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
@@ -257,27 +264,13 @@ public final class KafkaConsumer: @unchecked Sendable {
                 }
             }
             logger.info("partitions assigned: \(partitions.map(\.description).joined(separator: ", "))")
-            if cooperative {
-                if let error = rd_kafka_incremental_assign(handle, list.pointer) {
-                    logger.error("\(KafkaError(consuming: error, operation: "incremental_assign"))")
-                }
-            } else {
-                _ = rd_kafka_assign(handle, list.pointer)
-            }
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let lost = rd_kafka_assignment_lost(handle) != 0
             handler.revoked(partitions, lost, self)
             logger.info("partitions \(lost ? "lost" : "revoked"): \(partitions.map(\.description).joined(separator: ", "))")
-            if cooperative {
-                if let error = rd_kafka_incremental_unassign(handle, list.pointer) {
-                    logger.error("\(KafkaError(consuming: error, operation: "incremental_unassign"))")
-                }
-            } else {
-                _ = rd_kafka_assign(handle, nil)
-            }
         default:
             logger.error("rebalance failed: \(KafkaError(error, operation: "rebalance"))")
-            if cooperative { _ = rd_kafka_assign(handle, nil) } else { _ = rd_kafka_assign(handle, nil) }
         }
+        Self.applyRebalance(handle: handle, error: error, list: list.pointer, logger: logger)
     }
 }

@@ -144,7 +144,8 @@ public struct DeliveryFailure: Sendable, CustomStringConvertible {
     public var description: String { "\(topic)[\(partition)]: \(error)" }
 }
 
-func withOptionalBytes<Result>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> Result) -> Result {
+/// Calls `body` with a pointer to `bytes`, or with `nil` when there are none (a null key or value).
+public func withOptionalBytes<Result>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> Result) -> Result {
     guard let bytes else { return body(nil) }
     return bytes.withUnsafeBytes { body($0) }
 }

@@ -51,7 +51,7 @@ struct KafkaBenchmarkCommand: ParsableCommand {
         if let kcatProduceRate = try measureKcatProduce(bootstrap: broker.bootstrapServers) {
             print("| kcat -P (lz4, linger.ms 50, batch.num.messages 10000) | produce | \(Int(kcatProduceRate)) |")
         }
-        let kcatRate = try measureKcat(bootstrap: broker.bootstrapServers, topic: topic)
+        let kcatRate = try Self.kcatConsumeRate(bootstrap: broker.bootstrapServers, topic: topic, messages: messages)
         let rate = try measureConsumer(bootstrap: broker.bootstrapServers, topic: topic, logger: logger)
         print("| this Kafka layer | consume | \(Int(rate)) |")
         if let kcatRate {
@@ -112,9 +112,10 @@ struct KafkaBenchmarkCommand: ParsableCommand {
         ["/usr/bin/kcat", "/usr/local/bin/kcat"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// kcat's consume rate over the whole topic, or `nil` when kcat is not installed.
-    private func measureKcat(bootstrap: String, topic: String) throws -> Double? {
-        guard let kcat = Self.kcatPath else { return nil }
+    /// kcat's rate reading all `messages` of `topic` with a deep prefetch queue, timed as a whole
+    /// process; `nil` when kcat is not installed.
+    static func kcatConsumeRate(bootstrap: String, topic: String, messages: Int) throws -> Double? {
+        guard let kcat = kcatPath else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: kcat)
         process.arguments = ["-b", bootstrap, "-C", "-t", topic, "-e", "-q", "-o", "beginning", "-X", "queued.min.messages=1000000"]

@@ -55,7 +55,7 @@ struct PipelineBenchmarkCommand: ParsableCommand {
         }
         _ = try producer.flush(timeoutMilliseconds: 120_000)
 
-        let kcatRate = try kcatConsumeRate(bootstrap: bootstrap)
+        let kcatRate = try KafkaBenchmarkCommand.kcatConsumeRate(bootstrap: bootstrap, topic: "bench-in", messages: records)
         let service = try ServiceConfiguration(
             yaml: """
                 kafka: {bootstrap.servers: "\(bootstrap)"}
@@ -89,18 +89,6 @@ struct PipelineBenchmarkCommand: ParsableCommand {
         print("")
         print("windows closed \(metrics.counters.windowsClosed), results \(metrics.counters.recordsOut), dead letters \(metrics.counters.deadLettered)")
         if let kcatRate { print("ratio to kcat: \(String(format: "%.2f", rate / kcatRate)) (goal: at least 0.5)") }
-    }
-
-    private func kcatConsumeRate(bootstrap: String) throws -> Double? {
-        guard let kcat = KafkaBenchmarkCommand.kcatPath else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: kcat)
-        process.arguments = ["-b", bootstrap, "-C", "-t", "bench-in", "-e", "-q", "-o", "beginning", "-X", "queued.min.messages=1000000"]
-        process.standardOutput = FileHandle.nullDevice
-        let start = DispatchTime.now().uptimeNanoseconds
-        try process.run()
-        process.waitUntilExit()
-        return Double(records) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
     private func peakResidentMebibytes() -> Int {

@@ -44,16 +44,11 @@ struct PipelineProcessorTests {
         timestamp: Int64? = 1_000
     ) -> ProducedRecord? {
         let valueBytes = value.map { Array($0.utf8) }
-        return withOptional(key) { keyBuffer in
-            withOptional(valueBytes) { valueBuffer in
+        return withOptionalBytes(key) { keyBuffer in
+            withOptionalBytes(valueBytes) { valueBuffer in
                 processor.ingest(partition: 0, offset: offset, key: keyBuffer, value: valueBuffer, kafkaTimestamp: timestamp)
             }
         }
-    }
-
-    static func withOptional<Result>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> Result) -> Result {
-        guard let bytes else { return body(nil) }
-        return bytes.withUnsafeBytes { body($0) }
     }
 
     @Test(

@@ -1,4 +1,5 @@
 import Foundation
+import Kafka
 import MicroBatching
 import SharedFunctions
 
@@ -34,8 +35,8 @@ public struct Replay {
         }
         guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
         let record = ReplayLine(line, index: lineCount)
-        let letter = withOptionalBuffer(record.key) { key in
-            withOptionalBuffer(record.value) { value in
+        let letter = withOptionalBytes(record.key) { key in
+            withOptionalBytes(record.value) { value in
                 processor.ingest(
                     partition: record.partition, offset: record.offset, key: key, value: value, kafkaTimestamp: record.timestamp)
             }
@@ -79,9 +80,4 @@ public struct Replay {
             + "\"record_count\":\(result.header("record_count") ?? "null"),"
             + "\"output\":\(String(decoding: result.value ?? [], as: UTF8.self))}"
     }
-}
-
-func withOptionalBuffer<Result>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> Result) -> Result {
-    guard let bytes else { return body(nil) }
-    return bytes.withUnsafeBytes { body($0) }
 }
