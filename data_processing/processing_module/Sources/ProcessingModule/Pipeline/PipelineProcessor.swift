@@ -11,7 +11,7 @@ public struct PipelineProcessor {
     public let configuration: PipelineConfiguration
     public private(set) var engine: MicroBatchEngine<[UInt8]>
     public private(set) var counters = PipelineCounters()
-    private let eventTimeField: [UInt8]?
+    private let eventTimeReader: EventTimeReader
 
     /// When true, records of partitions not assigned with ``assign(_:committed:)`` are ignored
     /// (a batch fetched before a revoke may still hold some); replays assign on first sight.
@@ -20,7 +20,7 @@ public struct PipelineProcessor {
     public init(configuration: PipelineConfiguration, clock: any EngineClock) {
         self.configuration = configuration
         engine = MicroBatchEngine(configuration: configuration.engine, clock: clock)
-        eventTimeField = configuration.eventTimeField.map { Array($0.utf8) }
+        eventTimeReader = EventTimeReader(field: configuration.eventTimeField)
     }
 
     /// Handles one input record; returns the dead letter it causes, if any.
@@ -45,10 +45,11 @@ public struct PipelineProcessor {
             return reject(.nullValue, "the value is null (a tombstone)", partition, offset, key, value, kafkaTimestamp)
         }
         let eventTime: Int64
-        switch readEventTime(value, kafkaTimestamp: kafkaTimestamp) {
+        switch eventTimeReader.read(value, transportTimestamp: kafkaTimestamp) {
         case .success(let time): eventTime = time
         case .failure(let failure):
-            return reject(failure.kind, failure.message, partition, offset, key, value, kafkaTimestamp)
+            let kind: DeadLetterKind = failure.kind == .notJSON ? .notJSON : .noEventTime
+            return reject(kind, failure.message, partition, offset, key, value, kafkaTimestamp)
         }
         let bytes = Array(value)
         do {
@@ -176,31 +177,6 @@ public struct PipelineProcessor {
             KafkaHeader("pipeline", configuration.name), KafkaHeader("source_topic", configuration.inputTopic),
             KafkaHeader("source_partition", "\(partition)"), KafkaHeader("source_offset", "\(offset)"),
         ]
-    }
-
-    private func readEventTime(_ value: UnsafeRawBufferPointer, kafkaTimestamp: Int64?) -> Result<Int64, EventTimeFailure> {
-        let found: Range<Int>?
-        do {
-            found = try JSONObjectScanner.members(eventTimeField.map { [$0] } ?? [], in: value).first ?? nil
-        } catch {
-            return .failure(EventTimeFailure(kind: .notJSON, message: "the value is not a JSON object: \(error)"))
-        }
-        guard let eventTimeField else {
-            guard let kafkaTimestamp else {
-                return .failure(EventTimeFailure(kind: .noEventTime, message: "the record has no Kafka timestamp"))
-            }
-            return .success(kafkaTimestamp)
-        }
-        guard let found else {
-            let name = String(decoding: eventTimeField, as: UTF8.self)
-            return .failure(EventTimeFailure(kind: .noEventTime, message: "the event time field '\(name)' is missing"))
-        }
-        return EventTimeValue.parse(value, found).mapError { EventTimeFailure(kind: .noEventTime, message: $0.message) }
-    }
-
-    struct EventTimeFailure: Error {
-        let kind: DeadLetterKind
-        let message: String
     }
 
     // MARK: Partitions and progress

@@ -1,0 +1,52 @@
+/// Reads a record's event time: from a named member of its JSON value, or, with no field named,
+/// from the timestamp the transport carried (Kafka's record timestamp).
+///
+/// The processing module and the notebook runs both read event times through this type, so a
+/// record gets the same time, or the same refusal, wherever it is processed.
+public struct EventTimeReader: Sendable {
+    /// Why no event time could be read.
+    public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
+        public enum Kind: String, Sendable, Hashable {
+            /// The value is not a JSON object (or is truncated, binary, empty).
+            case notJSON = "not_json"
+            /// The field is missing or not a time, or there is no transport timestamp.
+            case noEventTime = "no_event_time"
+        }
+
+        public let kind: Kind
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// The JSON member holding the event time, as UTF-8; `nil` to use the transport timestamp.
+    public let field: [UInt8]?
+    /// The member names to scan for, built once (the scan runs for every record).
+    private let names: [[UInt8]]
+
+    public init(field: String?) {
+        self.field = field.map { Array($0.utf8) }
+        names = self.field.map { [$0] } ?? []
+    }
+
+    /// The event time of the JSON object `value`; `transportTimestamp` is used when no field is named.
+    /// The whole value is checked to be one JSON object even when no member is read.
+    public func read(_ value: UnsafeRawBufferPointer, transportTimestamp: Int64?) -> Result<Int64, Failure> {
+        let found: Range<Int>?
+        do {
+            found = try JSONObjectScanner.members(names, in: value).first ?? nil
+        } catch {
+            return .failure(Failure(kind: .notJSON, message: "the value is not a JSON object: \(error)"))
+        }
+        guard let field else {
+            guard let transportTimestamp else {
+                return .failure(Failure(kind: .noEventTime, message: "the record has no Kafka timestamp"))
+            }
+            return .success(transportTimestamp)
+        }
+        guard let found else {
+            let name = String(decoding: field, as: UTF8.self)
+            return .failure(Failure(kind: .noEventTime, message: "the event time field '\(name)' is missing"))
+        }
+        return EventTimeValue.parse(value, found).mapError { Failure(kind: .noEventTime, message: $0.message) }
+    }
+}

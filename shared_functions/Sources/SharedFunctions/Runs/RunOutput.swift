@@ -1,0 +1,84 @@
+import MicroBatching
+
+/// Collects a ``WindowRun``'s results, late records and dead letters as JSON, in engine order.
+struct RunOutput {
+    struct Counts {
+        var records = 0
+        var buffered = 0
+        var late = 0
+        var deadLetters = 0
+        var windows = 0
+        var outputs = 0
+    }
+
+    let function: PreparedFunction
+    var counts = Counts()
+    private var windows = JSONWriter(reservingCapacity: 1 << 16)
+    private var lateRecords = JSONWriter()
+    private var deadLetters = JSONWriter()
+
+    init(function: PreparedFunction) {
+        self.function = function
+    }
+
+    mutating func deadLetter(row: Int, kind: String, _ message: String) {
+        counts.deadLetters += 1
+        if counts.deadLetters > 1 { deadLetters.raw(",") }
+        deadLetters.raw("{\"row\":\(row),\"kind\":")
+        deadLetters.string(kind)
+        deadLetters.raw(",\"message\":")
+        deadLetters.string(message)
+        deadLetters.raw("}")
+    }
+
+    mutating func late(row: Int, _ late: LateRecord<[UInt8]>) {
+        counts.late += 1
+        if counts.late > 1 { lateRecords.raw(",") }
+        lateRecords.raw(
+            "{\"row\":\(row),\"window_start\":\(late.window.start),\"window_end\":\(late.window.end),\"lateness_ms\":\(late.lateness)}")
+    }
+
+    /// Runs the function on each closed batch. A batch the function fails on is reported with its
+    /// error and its records become dead letters of kind `function_failed`, as in production.
+    mutating func append(_ closed: [ClosedBatch<[UInt8]>]) {
+        for batch in closed {
+            let result = Result { () throws(FunctionError) in try function.run(batch.batch) }
+            counts.windows += 1
+            if counts.windows > 1 { windows.raw(",") }
+            windows.raw("{\"window_start\":\(batch.batch.window.start),\"window_end\":\(batch.batch.window.end),\"key\":")
+            windows.string(batch.batch.key)
+            windows.raw(",\"close_reason\":\"\(batch.reason.rawValue)\",\"record_count\":\(batch.batch.records.count),")
+            switch result {
+            case .success(let outputs):
+                counts.outputs += outputs.count
+                windows.raw("\"outputs\":[")
+                for (index, output) in outputs.enumerated() {
+                    if index > 0 { windows.raw(",") }
+                    windows.raw(output)
+                }
+                windows.raw("]}")
+            case .failure(let error):
+                windows.raw("\"outputs\":[],\"error\":")
+                windows.raw(RunError(error).json)
+                windows.raw("}")
+                for record in batch.batch.records {
+                    deadLetter(row: Int(record.offset), kind: "function_failed", error.message)
+                }
+            }
+        }
+    }
+
+    func envelope() -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: windows.bytes.count + lateRecords.bytes.count + deadLetters.bytes.count + 256)
+        writer.raw("{\"ok\":{\"windows\":[")
+        writer.raw(windows.bytes)
+        writer.raw("],\"late\":[")
+        writer.raw(lateRecords.bytes)
+        writer.raw("],\"dead_letters\":[")
+        writer.raw(deadLetters.bytes)
+        writer.raw(
+            "],\"counts\":{\"records\":\(counts.records),\"buffered\":\(counts.buffered),\"late\":\(counts.late),"
+                + "\"dead_letters\":\(counts.deadLetters),\"windows\":\(counts.windows),\"outputs\":\(counts.outputs)}}}")
+        return writer.bytes
+    }
+}

@@ -1,0 +1,89 @@
+import MicroBatching
+
+/// Runs a function over windows of a finite sequence of JSON records, exactly as the processing
+/// module does on one partition: the same event-time reading, input validation, engine and
+/// function, so a notebook sees the results production would produce.
+///
+/// Rows are the arrival order (partition 0, offset = row). The engine clock stands still, as in a
+/// replay: nothing closes on idleness and no clock-skew check applies. At the end of the input
+/// every open window closes with reason `end-of-input`. Bad records do not stop the run: each is
+/// reported as a dead letter with the production error kind, as the module would dead-letter it.
+public struct WindowRun {
+    public let request: WindowRunRequest
+    private let function: PreparedFunction
+    private let eventTime: EventTimeReader
+    private let keyField: [[UInt8]]?
+    private var engine: MicroBatchEngine<[UInt8]>
+    private var output: RunOutput
+
+    /// Windows close in batches of this many rows, as the module closes them per poll; what
+    /// closes, and which records are late, does not depend on it.
+    static let rowsPerClose = 10_000
+
+    public init(_ request: WindowRunRequest, registry: FunctionRegistry = .standard) throws(RunError) {
+        self.request = request
+        do {
+            function = try registry.prepare(request.function, parameters: request.parameters)
+        } catch {
+            throw RunError(error)
+        }
+        guard !request.timeField.isEmpty else { throw RunError.invalidRequest("time_field must not be empty", field: "time_field") }
+        eventTime = EventTimeReader(field: request.timeField)
+        keyField = request.keyField.map { [Array($0.utf8)] }
+        let configuration: EngineConfiguration
+        do {
+            configuration = try EngineConfiguration(window: request.window, scope: request.scope)
+        } catch {
+            throw RunError(kind: "invalid_window", error.message)
+        }
+        engine = MicroBatchEngine(configuration: configuration, clock: ManualClock(0))
+        engine.assign(0)
+        output = RunOutput(function: function)
+    }
+
+    /// Runs over every line of `records` and returns the C ABI's success envelope:
+    /// `{"ok":{"windows":[…],"late":[…],"dead_letters":[…],"counts":{…}}}`.
+    public static func run(_ request: WindowRunRequest, records: UnsafeRawBufferPointer) throws(RunError) -> [UInt8] {
+        var run = try WindowRun(request)
+        for (row, line) in RecordLines(records) {
+            run.ingest(row: row, line)
+            if (row + 1) % rowsPerClose == 0 { run.output.append(run.engine.closeWindows()) }
+        }
+        run.output.append(run.engine.closeWindows())
+        run.output.append(run.engine.closeAllWindows())
+        return run.output.envelope()
+    }
+
+    private mutating func ingest(row: Int, _ line: UnsafeRawBufferPointer) {
+        output.counts.records += 1
+        let time: Int64
+        switch eventTime.read(line, transportTimestamp: nil) {
+        case .success(let value): time = value
+        case .failure(let failure): return output.deadLetter(row: row, kind: failure.kind.rawValue, failure.message)
+        }
+        let bytes = Array(line)
+        do {
+            try function.validate(record: bytes, recordIndex: row)
+        } catch {
+            return output.deadLetter(row: row, kind: "invalid_input", error.message)
+        }
+        var key: String?
+        if let keyField {
+            // The scan already succeeded for the event time, so this one cannot fail.
+            let range = (try? JSONObjectScanner.members(keyField, in: line))?.first ?? nil
+            key = range.flatMap { JSONMemberText.text(line, $0) }
+        }
+        let outcome = engine.ingest(
+            InputRecord(partition: 0, offset: Int64(row), key: key, eventTime: time, payload: bytes, byteCount: bytes.count))
+        switch outcome {
+        case .buffered: output.counts.buffered += 1
+        case .late(let late): output.late(row: row, late)
+        case .rejected(let rejection):
+            let kind = if case .eventTimeAheadOfClock = rejection { "event_time_ahead_of_clock" } else { "event_time_out_of_range" }
+            output.deadLetter(row: row, kind: kind, rejection.description)
+        case .alreadyHandled, .duplicate:
+            // Rows are fresh offsets of one partition: neither can happen.
+            output.deadLetter(row: row, kind: "duplicate", "row \(row) was seen twice")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import MicroBatching
+
+/// What a notebook asks of ``WindowRun``: the function and its parameters, the windows, and
+/// which record fields hold the event time and the key. Decoded from the C ABI's request JSON:
+///
+/// ```json
+/// {"function": "function_a", "parameters": {"field": "value"},
+///  "window": {"size_ms": 300000, "advance_ms": 60000, "grace_ms": 10000},
+///  "time_field": "ts", "key_field": "sensor", "scope": "key"}
+/// ```
+/// `advance_ms` defaults to the size (tumbling), `grace_ms` to 0, `key_field` to none (every
+/// record has the null key), `scope` to `key`.
+public struct WindowRunRequest: Sendable, Decodable {
+    public var function: String
+    public var parameters: [String: JSONValue]
+    public var window: WindowSpecification
+    public var timeField: String
+    public var keyField: String?
+    public var scope: BatchScope
+
+    enum CodingKeys: String, CodingKey {
+        case function, parameters, window, scope
+        case timeField = "time_field"
+        case keyField = "key_field"
+    }
+
+    enum WindowKeys: String, CodingKey {
+        case size = "size_ms"
+        case advance = "advance_ms"
+        case grace = "grace_ms"
+    }
+
+    public init(
+        function: String, parameters: [String: JSONValue] = [:], window: WindowSpecification, timeField: String,
+        keyField: String? = nil, scope: BatchScope = .key
+    ) {
+        self.function = function
+        self.parameters = parameters
+        self.window = window
+        self.timeField = timeField
+        self.keyField = keyField
+        self.scope = scope
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        function = try container.decode(String.self, forKey: .function)
+        parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters) ?? [:]
+        timeField = try container.decode(String.self, forKey: .timeField)
+        keyField = try container.decodeIfPresent(String.self, forKey: .keyField)
+        scope = try container.decodeIfPresent(BatchScope.self, forKey: .scope) ?? .key
+        let window = try container.nestedContainer(keyedBy: WindowKeys.self, forKey: .window)
+        let size = try window.decode(Int64.self, forKey: .size)
+        let advance = try window.decodeIfPresent(Int64.self, forKey: .advance) ?? size
+        let grace = try window.decodeIfPresent(Int64.self, forKey: .grace) ?? 0
+        do {
+            self.window = try WindowSpecification(size: size, advance: advance, grace: grace)
+        } catch {
+            throw RunError(error)
+        }
+    }
+
+    /// Decodes a request, turning every problem into a ``RunError`` that names the field.
+    public static func decode<Request: Decodable>(_ type: Request.Type, from json: [UInt8]) throws(RunError) -> Request {
+        do {
+            return try JSONDecoder().decode(Request.self, from: Data(json))
+        } catch let error as RunError {
+            throw error
+        } catch let error as DecodingError {
+            throw RunError.invalidRequest("the request is not valid: \(error.explanation)")
+        } catch {
+            throw RunError.invalidRequest("the request is not valid: \(error)")
+        }
+    }
+}
