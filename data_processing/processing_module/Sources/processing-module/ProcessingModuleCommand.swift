@@ -6,6 +6,6 @@ struct ProcessingModuleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "processing-module",
         abstract: "Kafka micro-batch processing with the shared window functions.",
-        subcommands: [DemoCommand.self, RunCommand.self, ReplayCommand.self, ExportCommand.self, GenerateCommand.self, PipelineBenchmarkCommand.self, FunctionsCommand.self, BrokerCommand.self, KafkaBenchmarkCommand.self]
+        subcommands: [DemoCommand.self, RunCommand.self, ReplayCommand.self, ExportCommand.self, GenerateCommand.self, PipelineBenchmarkCommand.self, FunctionsCommand.self, BrokerCommand.self, KafkaBenchmarkCommand.self, VerifyCommand.self]
     )
 }

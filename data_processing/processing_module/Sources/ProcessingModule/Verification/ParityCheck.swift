@@ -1,0 +1,203 @@
+import Kafka
+import MicroBatching
+import SharedFunctions
+
+/// Recomputes windows named by results' provenance from the input records and compares them with
+/// the stored results, byte for byte. Pure: the caller reads the topics.
+///
+/// For each (window, key) it takes the input records in the provenance's offset ranges whose key
+/// and event time fall in the window, runs them through a fresh ``PipelineProcessor`` (the same
+/// decoding, engine and function as `run`), and expects the stored results to be that output,
+/// delivered one or more times (at-least-once redelivery repeats it whole). Every record of a
+/// closed window lies inside its ranges and none of those records was late, so the recomputation
+/// is exact whatever else the partition held.
+public struct ParityCheck {
+    public let configuration: PipelineConfiguration
+    private let eventTime: EventTimeReader
+
+    public init(configuration: PipelineConfiguration) throws(ParityCheckError) {
+        guard configuration.engine.time == .eventTime else {
+            throw ParityCheckError(
+                "pipeline \(configuration.name) uses processing time: its windows depend on arrival times, which are not stored")
+        }
+        self.configuration = configuration
+        eventTime = EventTimeReader(field: configuration.eventTimeField)
+    }
+
+    /// The input offsets (per partition, first and last) the outputs need.
+    public func inputRanges(of outputs: [StoredRecord]) -> [Int32: ClosedRange<Int64>] {
+        var ranges: [Int32: ClosedRange<Int64>] = [:]
+        for output in outputs {
+            guard let provenance = try? Provenance(output), provenance.pipeline == configuration.name else { continue }
+            for range in provenance.inputOffsets {
+                let current = ranges[range.partition]
+                ranges[range.partition] = min(current?.lowerBound ?? range.first, range.first)...max(current?.upperBound ?? range.last, range.last)
+            }
+        }
+        return ranges
+    }
+
+    /// Checks `outputs` (records of the output topic) against `inputs` (records of the input
+    /// topic covering ``inputRanges(of:)``, any order). `available` says from which offset each
+    /// input partition still holds records (older ones were deleted by retention).
+    public func check(outputs: [StoredRecord], inputs: [StoredRecord], available: [Int32: Int64] = [:]) -> ParityReport {
+        var report = ParityReport()
+        var groups: [WindowIdentity: Group] = [:]
+        var order: [WindowIdentity] = []
+        for output in outputs {
+            let name = "\(output.partition):\(output.offset)"
+            let provenance: Provenance
+            do {
+                provenance = try Provenance(output)
+            } catch {
+                report.unverifiable.append(.init(output: name, reason: error.message))
+                continue
+            }
+            guard provenance.pipeline == configuration.name else {
+                report.otherPipelines += 1
+                continue
+            }
+            report.outputsRead += 1
+            if let reason = mismatch(provenance) {
+                report.unverifiable.append(.init(output: name, reason: reason))
+                continue
+            }
+            let identity = WindowIdentity(window: provenance.window, key: provenance.key)
+            if groups[identity] == nil { order.append(identity) }
+            groups[identity, default: Group(provenance: provenance)].add(output, name: name)
+        }
+        let byPartition = Dictionary(grouping: inputs, by: \.partition).mapValues { $0.sorted { $0.offset < $1.offset } }
+        for identity in order {
+            let group = groups[identity]!
+            if let missing = group.provenance.inputOffsets.first(where: { $0.first < (available[$0.partition] ?? 0) }) {
+                report.unverifiable.append(
+                    .init(output: group.names[0], reason: "input offsets \(missing) were deleted (retention); the oldest left is \(available[missing.partition] ?? 0)"))
+                continue
+            }
+            let expected = recompute(group.provenance, byPartition)
+            switch group.compare(with: expected) {
+            case .identical(let deliveries):
+                report.matched += 1
+                if deliveries > 1 { report.redelivered += 1 }
+            case .different(let reason):
+                report.differences.append(.init(window: identity.window, key: identity.key, outputs: group.names, reason: reason))
+            }
+        }
+        return report
+    }
+
+    private func mismatch(_ provenance: Provenance) -> String? {
+        if provenance.inputTopic != configuration.inputTopic {
+            return "its input topic is \(provenance.inputTopic), the pipeline reads \(configuration.inputTopic)"
+        }
+        if provenance.function != configuration.function.name || provenance.functionVersion != configuration.function.version {
+            return "written by \(provenance.function) \(provenance.functionVersion); this build has "
+                + "\(configuration.function.name) \(configuration.function.version)"
+        }
+        let window = provenance.window
+        let specification = configuration.engine.window
+        if window.end - window.start != specification.size || window.start.isMultiple(of: specification.advance) == false {
+            return "its window \(window) does not fit the configured windows (\(specification))"
+        }
+        return nil
+    }
+
+    /// The window's results recomputed from its input records.
+    private func recompute(_ provenance: Provenance, _ inputs: [Int32: [StoredRecord]]) -> Recomputed {
+        var processor = PipelineProcessor(configuration: configuration, clock: ManualClock(0))
+        var fed = 0
+        for range in provenance.inputOffsets {
+            for record in inputs[range.partition] ?? [] where (range.first...range.last).contains(record.offset) {
+                guard belongs(record, to: provenance) else { continue }
+                fed += 1
+                _ = withOptionalBytes(record.key) { key in
+                    withOptionalBytes(record.value) { value in
+                        processor.ingest(
+                            partition: record.partition, offset: record.offset, key: key, value: value,
+                            kafkaTimestamp: record.timestamp)
+                    }
+                }
+            }
+        }
+        let results = processor.closeAllWindows().filter { result in
+            result.topic == configuration.outputTopic && result.header("window_start") == "\(provenance.window.start)"
+                && result.header("window_end") == "\(provenance.window.end)"
+        }
+        return Recomputed(values: results.map { $0.value ?? [] }, recordCount: results.first?.header("record_count"), fed: fed)
+    }
+
+    private func belongs(_ record: StoredRecord, to provenance: Provenance) -> Bool {
+        if configuration.engine.scope == .key {
+            guard record.key.map({ String(decoding: $0, as: UTF8.self) }) == provenance.key else { return false }
+        }
+        guard let value = record.value else { return false }
+        let time = value.withUnsafeBytes { eventTime.read($0, transportTimestamp: record.timestamp) }
+        guard case .success(let eventTime) = time else { return false }
+        return provenance.window.contains(eventTime)
+    }
+}
+
+/// Why a parity check cannot run for a pipeline.
+public struct ParityCheckError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+private struct WindowIdentity: Hashable {
+    let window: Window
+    let key: String?
+}
+
+private struct Recomputed {
+    let values: [[UInt8]]
+    let recordCount: String?
+    let fed: Int
+}
+
+/// The stored results of one (window, key): the values in topic order, and where they are.
+private struct Group {
+    let provenance: Provenance
+    var values: [[UInt8]] = []
+    var names: [String] = []
+    var recordCounts: Set<Int> = []
+
+    init(provenance: Provenance) {
+        self.provenance = provenance
+    }
+
+    mutating func add(_ output: StoredRecord, name: String) {
+        values.append(output.value ?? [])
+        names.append(name)
+        recordCounts.insert((try? Provenance(output))?.recordCount ?? -1)
+    }
+
+    enum Comparison {
+        case identical(deliveries: Int)
+        case different(String)
+    }
+
+    /// The stored values must be the recomputed ones, whole, delivered one or more times.
+    func compare(with expected: Recomputed) -> Comparison {
+        guard !expected.values.isEmpty else {
+            return .different("recomputing from \(expected.fed) input records gives no result (\(values.count) stored)")
+        }
+        if recordCounts != [Int(expected.recordCount ?? "") ?? -2] {
+            return .different(
+                "the stored record_count \(recordCounts.sorted()) differs from the recomputed \(expected.recordCount ?? "none")")
+        }
+        let expectedCounts = Dictionary(expected.values.map { ($0, 1) }, uniquingKeysWith: +)
+        let storedCounts = Dictionary(values.map { ($0, 1) }, uniquingKeysWith: +)
+        let deliveries = values.count / expected.values.count
+        guard values.count.isMultiple(of: expected.values.count),
+            storedCounts == expectedCounts.mapValues({ $0 * deliveries })
+        else {
+            let stored = values.first { expectedCounts[$0] == nil } ?? values.first ?? []
+            let wanted = expected.values.first { storedCounts[$0] == nil } ?? expected.values.first ?? []
+            return .different(
+                "stored \(String(decoding: stored, as: UTF8.self)), recomputed \(String(decoding: wanted, as: UTF8.self))"
+                    + " (\(values.count) stored results, \(expected.values.count) recomputed)")
+        }
+        return .identical(deliveries: deliveries)
+    }
+}
