@@ -5,13 +5,15 @@ SHELL := /bin/bash
 SHARED := shared_functions
 MODULE := data_processing/processing_module
 
-.PHONY: help demo test test-shared test-module system-packages bench-engine bench-kafka bench-pipeline
+.PHONY: help demo test test-shared test-module test-python python-environment notebooks system-packages bench-engine bench-kafka bench-pipeline
 
 help:
 	@echo "make demo          the main job: pipelines on an embedded broker, results live in the terminal"
 	@echo "make test          install what is missing, build, and run every test"
 	@echo "make test-shared   run only the shared_functions tests"
 	@echo "make test-module   run only the processing module tests (embedded broker)"
+	@echo "make test-python   the Python package, the notebooks executed headless, notebook/production parity"
+	@echo "make notebooks     create the Python environment and start Jupyter Lab on research_notebooks/"
 	@echo "make bench-engine  engine throughput and memory per buffered record (about 2 minutes)"
 	@echo "make bench-kafka   Kafka layer produce/consume throughput against kcat (about 1 minute)"
 	@echo "make bench-pipeline end-to-end function_a pipeline on the embedded broker against kcat (about 1 minute)"
@@ -22,13 +24,31 @@ system-packages:
 demo: system-packages
 	cd $(MODULE) && swift build --product processing-module && .build/debug/processing-module demo
 
-test: system-packages test-shared test-module
+test: system-packages test-shared test-module test-python
 
 test-shared:
 	cd $(SHARED) && swift build --build-tests && swift test
 
 test-module: system-packages
 	cd $(MODULE) && swift build --build-tests && swift test
+
+python-environment:
+	@scripts/python-environment.sh
+
+# Needs the processing module's debug build (made by test-module) for replay, export and verify.
+test-python: system-packages python-environment
+	cd $(SHARED) && swift build -c release --product SharedFunctionsC
+	cd $(MODULE) && swift build --product processing-module
+	.venv/bin/python -m pytest -q $(SHARED)/python/tests
+	.venv/bin/python -m pytest -q research_notebooks/tests
+	.venv/bin/python -m pytest -q tests/parity
+
+notebooks: system-packages
+	@scripts/python-environment.sh jupyterlab
+	cd $(SHARED) && swift build -c release --product SharedFunctionsC
+	cd $(MODULE) && swift build -c release --product processing-module
+	cd research_notebooks && PROCESSING_MODULE_BIN=$(CURDIR)/$(MODULE)/.build/release/processing-module \
+		../.venv/bin/jupyter lab
 
 bench-engine:
 	cd $(SHARED) && swift build -c release --product shared-functions && .build/release/shared-functions benchmark

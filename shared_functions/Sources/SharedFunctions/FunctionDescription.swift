@@ -20,12 +20,15 @@ public struct FunctionDescription: Codable, Sendable, Hashable {
     public let version: String
     public let description: String
     public let parameters: [Parameter]
+    /// The fields of each output object (empty when the function does not declare them).
+    public let outputs: [OutputField]
 
     init<Function: WindowFunction>(_ function: Function.Type) {
         let defaults = Function.Parameters()
         name = Function.name
         version = Function.version
         description = Function.summary
+        outputs = Function.outputFields
         parameters = Function.Parameters.definitions.map { definition in
             Parameter(
                 name: definition.name, type: definition.kind, defaultValue: definition.value(in: defaults),

@@ -24,6 +24,8 @@ public protocol WindowFunction: SendableMetatype {
     static var version: String { get }
     /// One line describing what the function computes.
     static var summary: String { get }
+    /// The fields of ``Output``, for listings and typed notebook columns; empty when undeclared.
+    static var outputFields: [OutputField] { get }
 
     /// Extra context handed to ``Input``'s decoder (for inputs whose field names are parameters).
     static func decodingContext(for parameters: Parameters) -> [CodingUserInfoKey: any Sendable]
@@ -37,6 +39,8 @@ public protocol WindowFunction: SendableMetatype {
 }
 
 extension WindowFunction {
+    public static var outputFields: [OutputField] { [] }
+
     public static func decodingContext(for parameters: Parameters) -> [CodingUserInfoKey: any Sendable] { [:] }
 
     public static func inputScanner(context: [CodingUserInfoKey: any Sendable]) -> InputScanner<Input>? { nil }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
@@ -15,10 +17,41 @@ from .records import Records, encode
 WINDOW_COLUMNS = ["window_start", "window_end", "key", "close_reason", "record_count"]
 
 
+@dataclass(frozen=True, eq=False)
+class RunDetails:
+    """What a :func:`run_windows` call did besides its results, kept in ``result.attrs["run"]``.
+
+    Attributes:
+        windows: every closed window (window_start, window_end, key, close_reason, record_count,
+            outputs, error), including those with no output.
+        late: records whose windows had all closed (row, window_start, window_end, lateness_ms).
+        dead_letters: records the module would dead-letter (row, kind, message).
+        counts: records, buffered, late, dead_letters, windows, outputs.
+    """
+
+    windows: pd.DataFrame
+    late: pd.DataFrame
+    dead_letters: pd.DataFrame
+    counts: dict[str, int]
+
+
 def functions() -> list[dict[str, Any]]:
     """Every registered function: ``name``, ``version``, ``description`` and ``parameters``
     (each with ``name``, ``type``, ``default``, ``allowed``, ``description``)."""
-    return library.call("functions")
+    return [dict(function) for function in _functions()]
+
+
+@functools.lru_cache(maxsize=1)
+def _functions() -> tuple[dict[str, Any], ...]:
+    return tuple(library.call("functions"))
+
+
+def _output_types(function: str) -> dict[str, tuple[str, bool]]:
+    """Each declared output field's JSON type and nullability."""
+    for description in _functions():
+        if description["name"] == function:
+            return {field["name"]: (field["type"], field["nullable"]) for field in description.get("outputs", [])}
+    return {}
 
 
 def apply(
@@ -64,15 +97,16 @@ def run_windows(
     *,
     time: str = "ts",
     key: str | None = None,
+    partition: str | None = None,
     scope: Literal["key", "global"] = "key",
     **params: Any,
 ) -> pd.DataFrame:
     """Cuts ``data`` into windows with the production engine and runs ``function`` on each.
 
-    Rows are taken in order as the arrival order of one Kafka partition: a record whose windows
-    all closed (stream time passed their end plus ``grace``) is late. At the end every open window
-    closes (``close_reason`` ``end-of-input``). The results are those the processing module
-    produces for the same records on one partition.
+    Rows are taken in order as the arrival order of one Kafka partition (or of the partitions a
+    ``partition`` column names): a record whose windows all closed (stream time passed their end
+    plus ``grace``) is late. At the end every open window closes (``close_reason``
+    ``end-of-input``). The results are those the processing module produces for the same records.
 
     Args:
         data: a DataFrame or a list of dicts.
@@ -82,16 +116,17 @@ def run_windows(
         grace: how long after a window's end it waits for late records.
         time: the event-time column: epoch ms, time-zone-aware datetimes, or ISO-8601 text with a zone.
         key: the key column (values become text); ``None``: one key for all records.
+        partition: a column of Kafka partition numbers; ``None``: all rows on partition 0.
         scope: ``"key"``: a batch per key and window; ``"global"``: one batch per window.
         **params: the function's parameters.
 
     Returns:
         One row per output: ``window_start``, ``window_end`` (UTC timestamps), ``key``,
         ``close_reason``, ``record_count``, then the output's fields (a field named like one of
-        those columns gets the prefix ``output_``). ``attrs`` holds ``windows`` (every closed
-        window with its output count), ``late`` (row, window_start, window_end, lateness_ms),
-        ``dead_letters`` (row, kind, message) and ``counts``. A warning says how many records
-        were late or dead-lettered.
+        those columns gets the prefix ``output_``), typed as the function declares them (numbers
+        as float64, integers as int64, or Int64 when nullable). ``attrs["run"]`` is a
+        :class:`RunDetails` with every window, the late records and the dead letters. A warning
+        says how many records were late or dead-lettered.
 
     Raises:
         SharedFunctionsError: unknown function or parameter, bad parameter value, bad window.
@@ -102,7 +137,7 @@ def run_windows(
     if hop is not None:
         window["advance_ms"] = milliseconds(hop, "hop")
     if isinstance(data, pd.DataFrame):
-        for column, role in ((time, "time"), (key, "key")):
+        for column, role in ((time, "time"), (key, "key"), (partition, "partition")):
             if column is not None and column not in data.columns:
                 raise SharedFunctionsError(
                     "invalid_request",
@@ -113,11 +148,13 @@ def run_windows(
     request: dict[str, Any] = {"function": function, "parameters": params, "window": window, "time_field": time, "scope": scope}
     if key is not None:
         request["key_field"] = key
+    if partition is not None:
+        request["partition_field"] = partition
     result = library.call("run_windows", request, lines)
-    return _frame(result)
+    return _frame(result, _output_types(function))
 
 
-def _frame(result: dict[str, Any]) -> pd.DataFrame:
+def _frame(result: dict[str, Any], types: dict[str, tuple[str, bool]]) -> pd.DataFrame:
     rows = []
     for window in result["windows"]:
         base = {column: window[column] for column in WINDOW_COLUMNS}
@@ -126,8 +163,16 @@ def _frame(result: dict[str, Any]) -> pd.DataFrame:
             for name, value in output.items():
                 row[f"output_{name}" if name in base else name] = value
             rows.append(row)
-    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=WINDOW_COLUMNS)
+    output_columns = [f"output_{name}" if name in WINDOW_COLUMNS else name for name in types]
+    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=WINDOW_COLUMNS + output_columns)
     _timestamps(frame, ["window_start", "window_end"])
+    frame["record_count"] = frame["record_count"].astype("int64")
+    for name, (kind, nullable) in types.items():
+        column = f"output_{name}" if name in WINDOW_COLUMNS else name
+        if column in frame and kind == "number":
+            frame[column] = frame[column].astype("float64")
+        elif column in frame and kind == "integer":
+            frame[column] = frame[column].astype("Int64" if nullable or frame[column].isna().any() else "int64")
     windows = pd.DataFrame(
         [
             {**{column: window[column] for column in WINDOW_COLUMNS}, "outputs": len(window["outputs"]), "error": window.get("error")}
@@ -139,12 +184,12 @@ def _frame(result: dict[str, Any]) -> pd.DataFrame:
     late = pd.DataFrame(result["late"], columns=["row", "window_start", "window_end", "lateness_ms"])
     _timestamps(late, ["window_start", "window_end"])
     dead_letters = pd.DataFrame(result["dead_letters"], columns=["row", "kind", "message"])
-    frame.attrs.update(windows=windows, late=late, dead_letters=dead_letters, counts=result["counts"])
+    frame.attrs["run"] = RunDetails(windows=windows, late=late, dead_letters=dead_letters, counts=result["counts"])
     counts = result["counts"]
     if counts["late"] or counts["dead_letters"]:
         warnings.warn(
             f"{counts['late']} late and {counts['dead_letters']} dead-lettered of {counts['records']} records; "
-            "see .attrs['late'] and .attrs['dead_letters']",
+            "see .attrs['run'].late and .attrs['run'].dead_letters",
             stacklevel=3,
         )
     return frame

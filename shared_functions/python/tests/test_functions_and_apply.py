@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import KNOWN_STATISTICS, KNOWN_STDDEV, KNOWN_VALUES
+from sample_data import KNOWN_STATISTICS, KNOWN_STDDEV, KNOWN_VALUES
 
 import shared_functions as sf
 

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import KNOWN_STATISTICS, KNOWN_VALUES, readings
+from sample_data import KNOWN_STATISTICS, KNOWN_VALUES, readings
 
 import shared_functions as sf
 
@@ -85,11 +85,11 @@ def test_late_records_and_dead_letters_are_reported_not_lost():
     ]
     with pytest.warns(UserWarning, match="1 late and 2 dead-lettered of 5 records"):
         result = sf.run_windows(records, "function_a", size="1s", grace="200ms", key="sensor")
-    late, dead_letters = result.attrs["late"], result.attrs["dead_letters"]
+    late, dead_letters = result.attrs["run"].late, result.attrs["run"].dead_letters
     assert late[["row", "lateness_ms"]].values.tolist() == [[2, 300]]
     assert dead_letters[["row", "kind"]].values.tolist() == [[3, "invalid_input"], [4, "no_event_time"]]
     assert result["invalid"].tolist() == [0, 1]
-    counts = result.attrs["counts"]
+    counts = result.attrs["run"].counts
     assert counts["records"] == counts["buffered"] + counts["late"] + counts["dead_letters"]
 
 
@@ -107,7 +107,7 @@ def test_function_b_rows_are_anomalies_with_prefixed_key():
     frame = pd.DataFrame({"ts": range(len(values)), "sensor": "s", "value": values})
     result = sf.run_windows(frame, "function_b", size="1s", key="sensor", threshold=3.5, min_records=5)
     assert result[["output_key", "value", "event_time"]].values.tolist() == [["s", 60.0, 8]]
-    assert result.attrs["windows"]["outputs"].tolist() == [1]
+    assert result.attrs["run"].windows["outputs"].tolist() == [1]
 
 
 @pytest.mark.parametrize(
@@ -147,3 +147,40 @@ def test_a_million_records(capsys):
     assert result["count"].sum() == 1_000_000
     with capsys.disabled():
         print(f"\nrun_windows: 1,000,000 records in {elapsed:.2f} s ({1_000_000 / elapsed:,.0f} records/s)")
+
+
+def test_columns_have_the_declared_types_whatever_the_values():
+    whole = pd.DataFrame({"ts": [0, 1], "value": [2.0, 4.0]})  # mean, min, max all whole numbers
+    [row] = sf.run_windows(whole, "function_a", size="1s").to_dict("records")
+    result = sf.run_windows(whole, "function_a", size="1s")
+    assert result["mean"].dtype == "float64" and result["p50"].dtype == "float64"
+    assert result["count"].dtype == "int64" and result["first_event_time"].dtype == "int64"
+    assert result["record_count"].dtype == "int64"
+    single = sf.run_windows(pd.DataFrame({"ts": [0], "value": [1.5]}), "function_a", size="1s")
+    assert single["stddev"].dtype == "float64" and single["stddev"].isna().all()
+    empty = sf.run_windows([], "function_b", size="1s")
+    assert {"score", "output_key", "event_time"} <= set(empty.columns)
+
+
+def test_results_concatenate_and_merge():
+    first = sf.run_windows(readings(500, seed=1), "function_a", size="1m", key="sensor")
+    second = sf.run_windows(readings(500, seed=2), "function_a", size="1m", key="sensor")
+    combined = pd.concat([first, second], ignore_index=True)
+    assert len(combined) == len(first) + len(second)
+    assert len(first.merge(second, on=["window_start", "key"])) > 0
+
+
+def test_a_partition_column_gives_each_partition_its_own_stream_time():
+    records = [
+        {"p": 0, "ts": 10, "sensor": "a", "value": 1.0},
+        {"p": 0, "ts": 1_500, "sensor": "a", "value": 2.0},
+        {"p": 1, "ts": 20, "sensor": "b", "value": 3.0},  # on time: partition 1 is at 20
+        {"p": 0, "ts": 30, "sensor": "c", "value": 4.0},  # late: partition 0 is at 1500
+    ]
+    with pytest.warns(UserWarning, match="1 late"):
+        result = sf.run_windows(records, "function_a", size="1s", key="sensor", partition="p")
+    assert sorted(result["key"]) == ["a", "a", "b"]
+    assert result.attrs["run"].late["row"].tolist() == [3]
+    with pytest.warns(UserWarning, match="2 late"):
+        single = sf.run_windows(records, "function_a", size="1s", key="sensor")
+    assert single.attrs["run"].late["row"].tolist() == [2, 3]

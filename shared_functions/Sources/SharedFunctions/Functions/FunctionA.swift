@@ -16,6 +16,21 @@ public enum FunctionA: WindowFunction {
     public static let version = "1.0.0"
     public static let summary = "Windowed statistics of a numeric field: count, sum, mean, min, max, stddev, p50/p95/p99"
 
+    public static let outputFields = [
+        OutputField("count", .integer, "number of finite values summarised"),
+        OutputField("invalid", .integer, "records whose field was null or not finite"),
+        OutputField("sum", .number, nullable: true, "compensated sum"),
+        OutputField("mean", .number, nullable: true, "arithmetic mean"),
+        OutputField("min", .number, nullable: true, "smallest value"),
+        OutputField("max", .number, nullable: true, "largest value"),
+        OutputField("stddev", .number, nullable: true, "sample standard deviation; null below two values"),
+        OutputField("p50", .number, nullable: true, "median (numpy's linear quantile)"),
+        OutputField("p95", .number, nullable: true, "95th percentile (numpy's linear quantile)"),
+        OutputField("p99", .number, nullable: true, "99th percentile (numpy's linear quantile)"),
+        OutputField("first_event_time", .integer, "event time (ms) of the batch's first record"),
+        OutputField("last_event_time", .integer, "event time (ms) of the batch's last record"),
+    ]
+
     /// Parameters of `function_a`.
     public struct Parameters: FunctionParameters {
         /// The JSON field holding the number to summarise.

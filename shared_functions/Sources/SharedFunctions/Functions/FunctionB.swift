@@ -19,6 +19,15 @@ public enum FunctionB: WindowFunction {
     public static let version = "1.0.0"
     public static let summary = "Anomalous records in the window by robust z-score (median and MAD)"
 
+    public static let outputFields = [
+        OutputField("key", .string, nullable: true, "the record's message key (or the batch key)"),
+        OutputField("event_time", .integer, "the record's event time in ms"),
+        OutputField("value", .number, "the anomalous value"),
+        OutputField("score", .number, "signed robust z-score"),
+        OutputField("median", .number, "median of the window's finite values"),
+        OutputField("mad", .number, "median absolute deviation from the median"),
+    ]
+
     /// Scales MAD to the standard deviation of a normal distribution (the 0.75 quantile of N(0, 1)).
     static let madConsistency = 0.6745
     /// Scales the mean absolute deviation to the standard deviation of a normal distribution (√(π/2)).

@@ -40,7 +40,8 @@ struct RunOutput {
 
     /// Runs the function on each closed batch. A batch the function fails on is reported with its
     /// error and its records become dead letters of kind `function_failed`, as in production.
-    mutating func append(_ closed: [ClosedBatch<[UInt8]>]) {
+    /// `row` maps a record's partition and offset back to its row.
+    mutating func append(_ closed: [ClosedBatch<[UInt8]>], row: (Int32, Int64) -> Int) {
         for batch in closed {
             let result = Result { () throws(FunctionError) in try function.run(batch.batch) }
             counts.windows += 1
@@ -62,7 +63,7 @@ struct RunOutput {
                 windows.raw(RunError(error).json)
                 windows.raw("}")
                 for record in batch.batch.records {
-                    deadLetter(row: Int(record.offset), kind: "function_failed", error.message)
+                    deadLetter(row: row(record.partition, record.offset), kind: "function_failed", error.message)
                 }
             }
         }

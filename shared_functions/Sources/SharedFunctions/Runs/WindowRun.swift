@@ -4,7 +4,9 @@ import MicroBatching
 /// module does on one partition: the same event-time reading, input validation, engine and
 /// function, so a notebook sees the results production would produce.
 ///
-/// Rows are the arrival order (partition 0, offset = row). The engine clock stands still, as in a
+/// Rows are the arrival order. Each row goes to partition 0, or to the partition its
+/// `partition_field` names; offsets count a partition's rows, so per-partition stream time, and
+/// with it lateness, is that of the topic the rows came from. The engine clock stands still, as in a
 /// replay: nothing closes on idleness and no clock-skew check applies. At the end of the input
 /// every open window closes with reason `end-of-input`. Bad records do not stop the run: each is
 /// reported as a dead letter with the production error kind, as the module would dead-letter it.
@@ -13,6 +15,9 @@ public struct WindowRun {
     private let function: PreparedFunction
     private let eventTime: EventTimeReader
     private let keyField: [[UInt8]]?
+    private let partitionField: [[UInt8]]?
+    /// The rows of each partition, by offset.
+    private var rows: [Int32: [Int]] = [:]
     private var engine: MicroBatchEngine<[UInt8]>
     private var output: RunOutput
 
@@ -30,6 +35,7 @@ public struct WindowRun {
         guard !request.timeField.isEmpty else { throw RunError.invalidRequest("time_field must not be empty", field: "time_field") }
         eventTime = EventTimeReader(field: request.timeField)
         keyField = request.keyField.map { [Array($0.utf8)] }
+        partitionField = request.partitionField.map { [Array($0.utf8)] }
         let configuration: EngineConfiguration
         do {
             configuration = try EngineConfiguration(window: request.window, scope: request.scope)
@@ -37,7 +43,6 @@ public struct WindowRun {
             throw RunError(kind: "invalid_window", error.message)
         }
         engine = MicroBatchEngine(configuration: configuration, clock: ManualClock(0))
-        engine.assign(0)
         output = RunOutput(function: function)
     }
 
@@ -47,11 +52,17 @@ public struct WindowRun {
         var run = try WindowRun(request)
         for (row, line) in RecordLines(records) {
             run.ingest(row: row, line)
-            if (row + 1) % rowsPerClose == 0 { run.output.append(run.engine.closeWindows()) }
+            if (row + 1) % rowsPerClose == 0 { run.close(all: false) }
         }
-        run.output.append(run.engine.closeWindows())
-        run.output.append(run.engine.closeAllWindows())
+        run.close(all: false)
+        run.close(all: true)
         return run.output.envelope()
+    }
+
+    private mutating func close(all: Bool) {
+        let closed = all ? engine.closeAllWindows() : engine.closeWindows()
+        let rows = self.rows
+        output.append(closed) { partition, offset in rows[partition]?[Int(offset)] ?? -1 }
     }
 
     private mutating func ingest(row: Int, _ line: UnsafeRawBufferPointer) {
@@ -67,14 +78,29 @@ public struct WindowRun {
         } catch {
             return output.deadLetter(row: row, kind: "invalid_input", error.message)
         }
+        var partition: Int32 = 0
+        if let partitionField {
+            let range = (try? JSONObjectScanner.members(partitionField, in: line))?.first ?? nil
+            guard let text = range.flatMap({ JSONMemberText.text(line, $0) }), let number = Int32(text), number >= 0 else {
+                let name = String(decoding: partitionField[0], as: UTF8.self)
+                return output.deadLetter(row: row, kind: "invalid_input", "the partition field '\(name)' must hold an integer from 0")
+            }
+            partition = number
+        }
         var key: String?
         if let keyField {
             // The scan already succeeded for the event time, so this one cannot fail.
             let range = (try? JSONObjectScanner.members(keyField, in: line))?.first ?? nil
             key = range.flatMap { JSONMemberText.text(line, $0) }
         }
+        if rows[partition] == nil {
+            rows[partition] = []
+            engine.assign(partition)
+        }
+        let offset = Int64(rows[partition]!.count)
+        rows[partition]!.append(row)
         let outcome = engine.ingest(
-            InputRecord(partition: 0, offset: Int64(row), key: key, eventTime: time, payload: bytes, byteCount: bytes.count))
+            InputRecord(partition: partition, offset: offset, key: key, eventTime: time, payload: bytes, byteCount: bytes.count))
         switch outcome {
         case .buffered: output.counts.buffered += 1
         case .late(let late): output.late(row: row, late)

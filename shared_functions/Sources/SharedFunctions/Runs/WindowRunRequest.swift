@@ -7,22 +7,25 @@ import MicroBatching
 /// ```json
 /// {"function": "function_a", "parameters": {"field": "value"},
 ///  "window": {"size_ms": 300000, "advance_ms": 60000, "grace_ms": 10000},
-///  "time_field": "ts", "key_field": "sensor", "scope": "key"}
+///  "time_field": "ts", "key_field": "sensor", "partition_field": "partition", "scope": "key"}
 /// ```
 /// `advance_ms` defaults to the size (tumbling), `grace_ms` to 0, `key_field` to none (every
-/// record has the null key), `scope` to `key`.
+/// record has the null key), `partition_field` to none (every record on partition 0), `scope` to `key`.
 public struct WindowRunRequest: Sendable, Decodable {
     public var function: String
     public var parameters: [String: JSONValue]
     public var window: WindowSpecification
     public var timeField: String
     public var keyField: String?
+    /// The member holding each record's partition (an integer from 0); offsets count rows per partition.
+    public var partitionField: String?
     public var scope: BatchScope
 
     enum CodingKeys: String, CodingKey {
         case function, parameters, window, scope
         case timeField = "time_field"
         case keyField = "key_field"
+        case partitionField = "partition_field"
     }
 
     enum WindowKeys: String, CodingKey {
@@ -33,13 +36,14 @@ public struct WindowRunRequest: Sendable, Decodable {
 
     public init(
         function: String, parameters: [String: JSONValue] = [:], window: WindowSpecification, timeField: String,
-        keyField: String? = nil, scope: BatchScope = .key
+        keyField: String? = nil, partitionField: String? = nil, scope: BatchScope = .key
     ) {
         self.function = function
         self.parameters = parameters
         self.window = window
         self.timeField = timeField
         self.keyField = keyField
+        self.partitionField = partitionField
         self.scope = scope
     }
 
@@ -49,6 +53,7 @@ public struct WindowRunRequest: Sendable, Decodable {
         parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters) ?? [:]
         timeField = try container.decode(String.self, forKey: .timeField)
         keyField = try container.decodeIfPresent(String.self, forKey: .keyField)
+        partitionField = try container.decodeIfPresent(String.self, forKey: .partitionField)
         scope = try container.decodeIfPresent(BatchScope.self, forKey: .scope) ?? .key
         let window = try container.nestedContainer(keyedBy: WindowKeys.self, forKey: .window)
         let size = try window.decode(Int64.self, forKey: .size)

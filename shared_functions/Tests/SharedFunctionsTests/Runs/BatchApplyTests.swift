@@ -57,3 +57,20 @@ struct BatchApplyTests {
         }
     }
 }
+
+@Suite("Declared output fields")
+struct OutputFieldTests {
+    @Test("every declared field is exactly a key of the encoded output, and the reverse")
+    func declaredFieldsMatchOutputs() throws {
+        let records = (0..<20).map { #"{"ts":\#($0),"value":\#($0 == 7 ? 500 : $0 % 3)}"# }
+        for function in ["function_a", "function_b"] {
+            let request = try WindowRunRequest.decode(
+                BatchApply.Request.self, from: Array(#"{"function":"\#(function)","time_field":"ts"}"#.utf8))
+            let outputs = try RunEnvelope.lines(records).withUnsafeBytes { try RunEnvelope.outputs(BatchApply.run(request, records: $0)) }
+            let declared = try FunctionRegistry.standard.description(of: function).outputs.map(\.name)
+            let output = try #require(outputs.first, "\(function) has an output")
+            guard case .object(let members) = output else { Issue.record("not an object"); continue }
+            #expect(Set(members.keys) == Set(declared), "\(function)")
+        }
+    }
+}

@@ -135,3 +135,26 @@ struct WindowRunTests {
         #expect(failure.context == ["row": .number(4)])
     }
 }
+
+@Suite("WindowRun with a partition field: per-partition stream time, as on a topic")
+struct WindowRunPartitionTests {
+    @Test("a record late on one partition is on time on another; bad partitions are dead letters")
+    func partitions() throws {
+        let request = WindowRunRequest(
+            function: "function_a", window: try .tumbling(size: 1_000), timeField: "ts", keyField: "k", partitionField: "p")
+        let records = [
+            #"{"p":0,"ts":10,"k":"a","value":1}"#,
+            #"{"p":0,"ts":1500,"k":"a","value":2}"#,  // partition 0 passes 1000
+            #"{"p":1,"ts":20,"k":"b","value":3}"#,  // partition 1 is still at 20: on time
+            #"{"p":0,"ts":30,"k":"c","value":4}"#,  // late on partition 0
+            #"{"p":-1,"ts":30,"k":"c","value":4}"#,
+            #"{"ts":30,"k":"c","value":4}"#,
+        ]
+        let lines = RunEnvelope.lines(records)
+        let result = try RunEnvelope.windows(lines.withUnsafeBytes { try WindowRun.run(request, records: $0) })
+        #expect(result.windows.map(\.key).sorted { ($0 ?? "") < ($1 ?? "") } == ["a", "a", "b"])
+        #expect(result.late.map(\.row) == [3])
+        #expect(result.deadLetters.map(\.row) == [4, 5])
+        #expect(result.deadLetters.allSatisfy { $0.message.contains("partition field 'p'") })
+    }
+}
