@@ -55,14 +55,14 @@ struct FunctionCodec<Function: WindowFunction>: Sendable {
         -> Function.Input
     {
         if let scanner {
-            let result: Result<Function.Input, InputScanError> = bytes.withUnsafeBytes { buffer in
-                Result { () throws(InputScanError) in try scanner(buffer) }
-            }
-            switch result {
-            case .success(let input): return input
-            case .failure(let error):
+            // No Result here: this code runs unspecialized, and a Result of the generic input would
+            // cost a metadata lookup per record.
+            do {
+                return try bytes.withUnsafeBytes { buffer in try scanner(buffer) }
+            } catch {
+                let message = (error as? InputScanError)?.message ?? "\(error)"
                 throw FunctionError(
-                    .invalidRecord, "record \(recordIndex) does not decode into \(Function.name)'s input: \(error.message)",
+                    .invalidRecord, "record \(recordIndex) does not decode into \(Function.name)'s input: \(message)",
                     function: Function.name, recordIndex: recordIndex)
             }
         }

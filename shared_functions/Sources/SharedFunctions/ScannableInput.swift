@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 /// A function input that can be read straight from a JSON value's bytes, without building the
 /// document: the hot path for inputs that read a few fields. When a function's `Input` conforms,
 /// the registry, the processing module and the notebooks all decode through ``scan(_:context:)``
@@ -36,6 +41,21 @@ public struct InputScanError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// A JSON number's text (already checked by the scanner) as a `Double`, without building a String:
+/// copied to a NUL-terminated stack buffer for `strtod`. `nil` unless all of the text is consumed.
+@usableFromInline
+func parseNumber(_ text: UnsafeRawBufferPointer) -> Double? {
+    guard text.count < 512 else { return Double(String(decoding: text, as: UTF8.self)) }
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer -> Double? in
+        guard let base = buffer.baseAddress else { return nil }
+        for index in 0..<text.count { buffer[index] = CChar(bitPattern: text[index]) }
+        buffer[text.count] = 0
+        var end: UnsafeMutablePointer<CChar>?
+        let value = strtod(base, &end)
+        return end == base + text.count ? value : nil
+    }
+}
+
 extension NumericField: ScannableInput {
     /// Reads the configured field: a JSON number (beyond `Double`'s range it reads as ±infinity,
     /// which the statistics count as invalid), or `null`; anything else is refused.
@@ -64,8 +84,7 @@ extension NumericField: ScannableInput {
         }
         if first == UInt8(ascii: "n") { return NumericField(nil) }
         let isNumber = first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
-        guard isNumber, let value = Double(Substring(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self))
-        else {
+        guard isNumber, let value = parseNumber(UnsafeRawBufferPointer(rebasing: bytes[range])) else {
             let kind: String =
                 switch first {
                 case UInt8(ascii: "\""): "a string"

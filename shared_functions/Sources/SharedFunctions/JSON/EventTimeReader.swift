@@ -20,30 +20,44 @@ public struct EventTimeReader: Sendable {
 
     /// The JSON member holding the event time, as UTF-8; `nil` to use the transport timestamp.
     public let field: [UInt8]?
-    /// The member names to scan for, built once (the scan runs for every record).
+    /// The member names to scan for, built once (the scan runs for every record): the event-time
+    /// field first, then the other members the caller wants from the same scan.
     private let names: [[UInt8]]
+    private let otherCount: Int
 
-    public init(field: String?) {
+    /// `otherMembers` are found by the same scan and returned by ``read(_:transportTimestamp:others:)``.
+    public init(field: String?, otherMembers: [String] = []) {
         self.field = field.map { Array($0.utf8) }
-        names = self.field.map { [$0] } ?? []
+        names = (self.field.map { [$0] } ?? []) + otherMembers.map { Array($0.utf8) }
+        otherCount = otherMembers.count
     }
 
     /// The event time of the JSON object `value`; `transportTimestamp` is used when no field is named.
     /// The whole value is checked to be one JSON object even when no member is read.
     public func read(_ value: UnsafeRawBufferPointer, transportTimestamp: Int64?) -> Result<Int64, Failure> {
-        let found: Range<Int>?
+        var others: ArraySlice<Range<Int>?> = []
+        return read(value, transportTimestamp: transportTimestamp, others: &others)
+    }
+
+    /// Like ``read(_:transportTimestamp:)``, also setting `others` to the byte ranges of the
+    /// `otherMembers` named at creation (`nil` for an absent member), in their order.
+    public func read(
+        _ value: UnsafeRawBufferPointer, transportTimestamp: Int64?, others: inout ArraySlice<Range<Int>?>
+    ) -> Result<Int64, Failure> {
+        let ranges: [Range<Int>?]
         do {
-            found = try JSONObjectScanner.members(names, in: value).first ?? nil
+            ranges = try JSONObjectScanner.members(names, in: value)
         } catch {
             return .failure(Failure(kind: .notJSON, message: "the value is not a JSON object: \(error)"))
         }
+        others = ranges.suffix(otherCount)
         guard let field else {
             guard let transportTimestamp else {
                 return .failure(Failure(kind: .noEventTime, message: "the record has no Kafka timestamp"))
             }
             return .success(transportTimestamp)
         }
-        guard let found else {
+        guard let found = ranges[0] else {
             let name = String(decoding: field, as: UTF8.self)
             return .failure(Failure(kind: .noEventTime, message: "the event time field '\(name)' is missing"))
         }

@@ -14,8 +14,8 @@ public struct WindowRun {
     public let request: WindowRunRequest
     private let function: PreparedFunction
     private let eventTime: EventTimeReader
-    private let keyField: [[UInt8]]?
-    private let partitionField: [[UInt8]]?
+    private let keyField: String?
+    private let partitionField: String?
     /// The rows of each partition, by offset.
     private var rows: [Int32: [Int]] = [:]
     private var engine: MicroBatchEngine<[UInt8]>
@@ -33,9 +33,10 @@ public struct WindowRun {
             throw RunError(error)
         }
         guard !request.timeField.isEmpty else { throw RunError.invalidRequest("time_field must not be empty", field: "time_field") }
-        eventTime = EventTimeReader(field: request.timeField)
-        keyField = request.keyField.map { [Array($0.utf8)] }
-        partitionField = request.partitionField.map { [Array($0.utf8)] }
+        // One scan per record finds the event time, the key and the partition.
+        eventTime = EventTimeReader(field: request.timeField, otherMembers: [request.keyField, request.partitionField].compactMap { $0 })
+        keyField = request.keyField
+        partitionField = request.partitionField
         let configuration: EngineConfiguration
         do {
             configuration = try EngineConfiguration(window: request.window, scope: request.scope)
@@ -68,7 +69,8 @@ public struct WindowRun {
     private mutating func ingest(row: Int, _ line: UnsafeRawBufferPointer) {
         output.counts.records += 1
         let time: Int64
-        switch eventTime.read(line, transportTimestamp: nil) {
+        var members: ArraySlice<Range<Int>?> = []
+        switch eventTime.read(line, transportTimestamp: nil, others: &members) {
         case .success(let value): time = value
         case .failure(let failure): return output.deadLetter(row: row, kind: failure.kind.rawValue, failure.message)
         }
@@ -78,20 +80,17 @@ public struct WindowRun {
         } catch {
             return output.deadLetter(row: row, kind: "invalid_input", error.message)
         }
+        var key: String?
+        if keyField != nil {
+            key = members.popFirst()!.flatMap { JSONMemberText.text(line, $0) }
+        }
         var partition: Int32 = 0
         if let partitionField {
-            let range = (try? JSONObjectScanner.members(partitionField, in: line))?.first ?? nil
-            guard let text = range.flatMap({ JSONMemberText.text(line, $0) }), let number = Int32(text), number >= 0 else {
-                let name = String(decoding: partitionField[0], as: UTF8.self)
-                return output.deadLetter(row: row, kind: "invalid_input", "the partition field '\(name)' must hold an integer from 0")
+            guard let text = members.popFirst()!.flatMap({ JSONMemberText.text(line, $0) }), let number = Int32(text), number >= 0
+            else {
+                return output.deadLetter(row: row, kind: "invalid_input", "the partition field '\(partitionField)' must hold an integer from 0")
             }
             partition = number
-        }
-        var key: String?
-        if let keyField {
-            // The scan already succeeded for the event time, so this one cannot fail.
-            let range = (try? JSONObjectScanner.members(keyField, in: line))?.first ?? nil
-            key = range.flatMap { JSONMemberText.text(line, $0) }
         }
         if rows[partition] == nil {
             rows[partition] = []
