@@ -5,7 +5,7 @@ SHELL := /bin/bash
 SHARED := shared_functions
 MODULE := data_processing/processing_module
 
-.PHONY: help demo test test-shared test-module test-python python-environment notebooks system-packages bench-engine bench-kafka bench-pipeline
+.PHONY: help demo test test-shared test-module test-python python-environment notebooks system-packages bench-engine bench-kafka bench-pipeline bench-notebook
 
 help:
 	@echo "make demo          the main job: pipelines on an embedded broker, results live in the terminal"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench-engine  engine throughput and memory per buffered record (about 2 minutes)"
 	@echo "make bench-kafka   Kafka layer produce/consume throughput against kcat (about 1 minute)"
 	@echo "make bench-pipeline end-to-end function_a pipeline on the embedded broker against kcat (about 1 minute)"
+	@echo "make bench-notebook run_windows over 1,000,000 records against a pandas implementation (about 1 minute)"
 
 system-packages:
 	@scripts/install-system-packages.sh
@@ -58,3 +59,7 @@ bench-kafka: system-packages
 
 bench-pipeline: system-packages
 	cd $(MODULE) && swift build -c release --product processing-module && .build/release/processing-module pipeline-benchmark
+
+bench-notebook: system-packages python-environment
+	cd $(SHARED) && swift build -c release --product SharedFunctionsC
+	.venv/bin/python $(SHARED)/python/benchmarks/run_windows_benchmark.py
