@@ -14,6 +14,20 @@ public struct KafkaStatistics: Decodable, Sendable {
     public let receivedMessages: Int
     /// Per topic, per partition statistics.
     public let topics: [String: Topic]
+    /// The client's broker connections, by name.
+    public let brokers: [String: Broker]
+
+    /// One broker connection: its state (`UP`, `DOWN`, `CONNECT`, ...) and node id (-1 for the
+    /// bootstrap placeholders).
+    public struct Broker: Decodable, Sendable {
+        public let state: String
+        public let nodeID: Int32
+
+        enum CodingKeys: String, CodingKey {
+            case state
+            case nodeID = "nodeid"
+        }
+    }
 
     public struct Topic: Decodable, Sendable {
         public let partitions: [String: Partition]
@@ -35,10 +49,26 @@ public struct KafkaStatistics: Decodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, type, topics
+        case name, type, topics, brokers
         case messagesInQueue = "msg_cnt"
         case transmittedMessages = "txmsgs"
         case receivedMessages = "rxmsgs"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        type = try container.decode(String.self, forKey: .type)
+        messagesInQueue = try container.decode(Int.self, forKey: .messagesInQueue)
+        transmittedMessages = try container.decode(Int.self, forKey: .transmittedMessages)
+        receivedMessages = try container.decode(Int.self, forKey: .receivedMessages)
+        topics = try container.decodeIfPresent([String: Topic].self, forKey: .topics) ?? [:]
+        brokers = try container.decodeIfPresent([String: Broker].self, forKey: .brokers) ?? [:]
+    }
+
+    /// Brokers of the cluster (not bootstrap placeholders) with an established connection.
+    public var reachableBrokers: Int {
+        brokers.values.filter { $0.nodeID >= 0 && $0.state == "UP" }.count
     }
 
     /// Consumer lag summed over the assigned partitions (partitions with unknown lag count 0).

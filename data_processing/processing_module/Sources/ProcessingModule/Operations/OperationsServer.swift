@@ -96,11 +96,7 @@ public final class OperationsServer: @unchecked Sendable {
         let unhealthy = pipelines.filter { !$0.isHealthy(now: now) }
         if pipelines.isEmpty { return ("503 Service Unavailable", "no pipeline is running\n") }
         if unhealthy.isEmpty { return ("200 OK", "ok\n") }
-        let reasons = unhealthy.map { metrics in
-            metrics.waitingForBrokers
-                ? "\(metrics.pipeline): waiting for the brokers to acknowledge"
-                : "\(metrics.pipeline): no progress for \((now - metrics.lastHeartbeat) / 1_000) s"
-        }
+        let reasons = unhealthy.compactMap { $0.unhealthyReason(now: now) }
         return ("503 Service Unavailable", reasons.joined(separator: "\n") + "\n")
     }
 }

@@ -19,14 +19,26 @@ public struct PipelineMetrics: Sendable {
     public var lastHeartbeat: Int64 = 0
     /// Set while the loop waits for the brokers (a flush that does not complete).
     public var waitingForBrokers = false
+    /// False while the consumer's last statistics showed no broker connection up: the pipeline
+    /// can neither read nor deliver, whether or not it has work waiting.
+    public var brokersReachable = true
 
     public init(pipeline: String, function: String) {
         self.pipeline = pipeline
         self.function = function
     }
 
-    /// Healthy: the loop beat within `tolerance` ms of `now` and is not stuck waiting for brokers.
+    /// Healthy: the loop beat within `tolerance` ms of `now`, is not stuck waiting for brokers,
+    /// and can reach at least one broker.
     public func isHealthy(now: Int64, tolerance: Int64 = 30_000) -> Bool {
-        !waitingForBrokers && now - lastHeartbeat < tolerance
+        !waitingForBrokers && brokersReachable && now - lastHeartbeat < tolerance
+    }
+
+    /// Why the pipeline is unhealthy, for `/healthz`; `nil` when healthy.
+    public func unhealthyReason(now: Int64, tolerance: Int64 = 30_000) -> String? {
+        if waitingForBrokers { return "\(pipeline): waiting for the brokers to acknowledge" }
+        if !brokersReachable { return "\(pipeline): no broker reachable" }
+        if now - lastHeartbeat >= tolerance { return "\(pipeline): no progress for \((now - lastHeartbeat) / 1_000) s" }
+        return nil
     }
 }

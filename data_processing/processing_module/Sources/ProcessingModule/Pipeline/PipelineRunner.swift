@@ -69,7 +69,12 @@ public final class PipelineRunner: @unchecked Sendable {
             logger: logger)
         stopRequested = stop
         let box = published
-        consumer.onStatistics { statistics in box.update { $0.consumerLag = statistics.totalConsumerLag } }
+        consumer.onStatistics { statistics in
+            box.update {
+                $0.consumerLag = statistics.totalConsumerLag
+                $0.brokersReachable = statistics.reachableBrokers > 0
+            }
+        }
         publish()
         try consumer.subscribe([configuration.inputTopic])
         logger.info("pipeline started: \(configuration.inputTopic) -> \(configuration.function.name) -> \(configuration.outputTopic)")
@@ -97,7 +102,9 @@ public final class PipelineRunner: @unchecked Sendable {
         for record in processor.closeWindows() { try send(record) }
         producer.poll()
         try applyBackpressure()
-        if clock.now() - lastCommit >= configuration.commitInterval { try commit() }
+        // Periodic commits are asynchronous: a broker that is down must not stall the loop (it
+        // keeps serving statistics and health); a lost commit only means a longer replay.
+        if clock.now() - lastCommit >= configuration.commitInterval { try commit(synchronous: false) }
         publish()
     }
 
@@ -135,7 +142,7 @@ public final class PipelineRunner: @unchecked Sendable {
 
     /// Commits the work since the last commit: in exactly-once mode one transaction holding the
     /// results, dead letters and offsets with checkpoint metadata; otherwise flush, then commit.
-    private func commit(partitions: [Int32]? = nil) throws {
+    private func commit(partitions: [Int32]? = nil, synchronous: Bool = true) throws {
         if transactional {
             try commitTransaction()
             return
@@ -159,7 +166,7 @@ public final class PipelineRunner: @unchecked Sendable {
         let offsets = processor.commitOffsets(partitions: partitions)
         guard !offsets.isEmpty else { return }
         do {
-            try consumer.commit(offsets)
+            try consumer.commit(offsets, synchronous: synchronous)
             published.update { $0.commits += 1 }
         } catch {
             published.update { $0.commitFailures += 1 }

@@ -1,0 +1,55 @@
+import Foundation
+import Kafka
+import Testing
+
+@testable import ProcessingModule
+
+/// Three `run` processes in one consumer group; one is killed mid-run and a new one joins: the
+/// group's combined output equals what one instance produces (the replay reference).
+@Suite("Reliability: rebalances")
+struct RebalanceTests {
+    @Test("three instances, one killed mid-run, one added back: combined output equals the single-instance reference")
+    func killOneAddOne() throws {
+        let broker = try EmbeddedBroker(topics: ["events": 4, "results": 1, "dead": 1], logger: EndToEndTests.quiet)
+        let configuration = try ProcessLifecycleTests.writeConfiguration(bootstrap: broker.bootstrapServers)
+        defer { try? FileManager.default.removeItem(at: configuration.deletingLastPathComponent()) }
+        var produced = try EndToEndTests.produceDataset(broker, topic: "events", minutes: 4)
+        var instances = try (0..<3).map { _ in try ProcessLifecycleTests.start(configuration) }
+        Thread.sleep(forTimeInterval: 6)
+
+        produced += try EndToEndTests.produceDataset(broker, topic: "events", minutes: 4, from: 4)
+        kill(instances[1].processIdentifier, SIGKILL)
+        instances[1].waitUntilExit()
+        let killed = instances.remove(at: 1)
+        Thread.sleep(forTimeInterval: 2)
+
+        produced += try EndToEndTests.produceDataset(broker, topic: "events", minutes: 4, from: 8)
+        instances.append(try ProcessLifecycleTests.start(configuration))
+        Thread.sleep(forTimeInterval: 4)
+        produced += try EndToEndTests.produceDataset(broker, topic: "events", minutes: 4, from: 12)
+
+        let service = try ServiceConfiguration(contentsOf: configuration.path)
+        let expected = Set(try EndToEndTests.expectedByStreamTime(broker, service, produced: produced))
+        var seen: [String] = []
+        let deadline = Date().addingTimeInterval(120)
+        while !expected.isSubset(of: Set(seen)), Date() < deadline {
+            seen = try EndToEndTests.read(broker, topic: "results", expected: Int.max, seconds: 3).map {
+                EndToEndTests.identity($0.0, $0.1, $0.2)
+            }
+        }
+        for instance in instances { instance.terminate() }
+        for instance in instances { instance.waitUntilExit() }
+
+        #expect(killed.terminationReason == .uncaughtSignal)
+        #expect(Set(seen) == expected, "the group's output is the single-instance reference")
+        #expect(EndToEndTests.repeatsAreIdentical(seen), "windows redone after the kill are byte-identical")
+        #expect(instances.allSatisfy { $0.terminationStatus == 0 })
+        Reliability.report(
+            .init(
+                scenario: "Rebalance", injected: "3 instances; kill -9 one mid-run, add one back", times: 2,
+                recordsIn: produced, windowsOut: Set(seen).count, lost: expected.subtracting(seen).count,
+                duplicated: seen.count - Set(seen).count,
+                deadLettered: try EndToEndTests.read(broker, topic: "dead", expected: Int.max, seconds: 2).count,
+                note: "output equals the single-instance reference: \(Set(seen) == expected)"))
+    }
+}
