@@ -5,7 +5,7 @@ SHELL := /bin/bash
 SHARED := shared_functions
 MODULE := data_processing/processing_module
 
-.PHONY: help demo test test-shared test-module test-python python-environment notebooks system-packages bench-engine bench-kafka bench-pipeline bench-notebook
+.PHONY: reliability soak help demo test test-shared test-module test-python python-environment notebooks system-packages bench-engine bench-kafka bench-pipeline bench-notebook
 
 help:
 	@echo "make demo          the main job: pipelines on an embedded broker, results live in the terminal"
@@ -14,6 +14,8 @@ help:
 	@echo "make test-module   run only the processing module tests (embedded broker)"
 	@echo "make test-python   the Python package, the notebooks executed headless, notebook/production parity"
 	@echo "make notebooks     create the Python environment and start Jupyter Lab on research_notebooks/"
+	@echo "make reliability   the reliability suite at full scale (20 crashes, ...), with its table (about 10 minutes)"
+	@echo "make soak          10 minutes of continuous load; RSS and lag sampled every 5 s; fails if RSS grows"
 	@echo "make bench-engine  engine throughput and memory per buffered record (about 2 minutes)"
 	@echo "make bench-kafka   Kafka layer produce/consume throughput against kcat (about 1 minute)"
 	@echo "make bench-pipeline end-to-end function_a pipeline on the embedded broker against kcat (about 1 minute)"
@@ -63,3 +65,15 @@ bench-pipeline: system-packages
 bench-notebook: system-packages python-environment
 	cd $(SHARED) && swift build -c release --product SharedFunctionsC
 	.venv/bin/python $(SHARED)/python/benchmarks/run_windows_benchmark.py
+
+# The normal test run includes every reliability scenario at a fast scale (RELIABILITY unset).
+reliability: system-packages
+	cd $(MODULE) && swift build --build-tests
+	mkdir -p out && rm -f out/reliability.jsonl
+	cd $(MODULE) && RELIABILITY=full RELIABILITY_REPORT=$(CURDIR)/out/reliability.jsonl \
+		swift test --skip-build --filter "CrashTests|RebalanceTests|BrokerFaultTests|HostileInputTests|FunctionFailureTests|MemoryBoundTests|ProcessLifecycleTests"
+	python3 scripts/reliability-table.py out/reliability.jsonl
+
+soak: system-packages
+	cd $(MODULE) && swift build -c release --product processing-module
+	python3 scripts/soak.py

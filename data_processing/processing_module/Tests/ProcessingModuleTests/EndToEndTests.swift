@@ -170,7 +170,7 @@ struct EndToEndTests {
     /// identities: the reference a run without idle closing must reproduce.
     static func expectedByStreamTime(_ broker: EmbeddedBroker, _ service: ServiceConfiguration, produced: Int) throws -> [String] {
         var replay = Replay(configuration: service.pipelines[0])
-        for line in try export(broker, topic: "events", partitions: 4, expected: produced) { replay.feed(line: Array(line.utf8)) }
+        replay.feed(contentsOf: Array(try export(broker, topic: "events", partitions: 4, expected: produced).joined(separator: "\n").utf8))
         replay.finish()
         return replay.results.filter { $0.header("close_reason") == "stream-time" }
             .map { identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value ?? []) }.sorted()

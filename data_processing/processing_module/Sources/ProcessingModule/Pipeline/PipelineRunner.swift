@@ -23,6 +23,11 @@ public final class PipelineRunner: @unchecked Sendable {
     private var producer: KafkaProducer!
     private var lastCommit: Int64 = 0
     private var pausedPartitions: Set<Int32> = []
+    /// Clock reading (ms) of the last poll that delivered records, and of the last resume forced
+    /// by stalled running partitions (see ``applyBackpressure()``).
+    private var lastDelivery: Int64 = 0
+    private var stallResumedAt: Int64 = .min / 2
+    static let stallInterval: Int64 = 1_000
     private var stopRequested: StopSignal?
     /// Called with every record produced (results and dead letters), for the demo's live view.
     public var onProduced: (@Sendable (ProducedRecord) -> Void)?
@@ -89,7 +94,7 @@ public final class PipelineRunner: @unchecked Sendable {
 
     private func pollOnce() throws {
         var failure: KafkaError?
-        consumer.poll(maxMessages: 10_000, timeoutMilliseconds: 100) { message in
+        let delivered = consumer.poll(maxMessages: 10_000, timeoutMilliseconds: 100) { message in
             guard failure == nil else { return }
             let letter = processor.ingest(
                 partition: message.partition, offset: message.offset, key: message.key, value: message.value,
@@ -99,6 +104,7 @@ public final class PipelineRunner: @unchecked Sendable {
             }
         }
         if let failure { throw failure }
+        if delivered > 0 { lastDelivery = clock.now() }
         for record in processor.closeWindows() { try send(record) }
         producer.poll()
         try applyBackpressure()
@@ -219,8 +225,19 @@ public final class PipelineRunner: @unchecked Sendable {
         try consumer.seek(committed.map { CommittedOffset($0.topicPartition, offset: $0.offset ?? Int64(KafkaOffset.beginning)) })
     }
 
+    /// Pauses the partitions the engine names while the buffer exceeds its bound. The bound is
+    /// soft: when the partitions left running deliver nothing for ``stallInterval`` (they reached
+    /// the end of their data, so their windows cannot close), every partition resumes for as long
+    /// again; holding the others paused would stop the pipeline for good.
     private func applyBackpressure() throws {
-        let wanted = Set(processor.engine.partitionsToPause(bufferLimit: configuration.maximumBufferedBytes))
+        let now = clock.now()
+        if !pausedPartitions.isEmpty, now - lastDelivery > Self.stallInterval {
+            stallResumedAt = now
+            logger.warning(
+                "buffered \(processor.engine.bufferedBytes) bytes > \(configuration.maximumBufferedBytes), but the running partitions have no data: resuming all")
+        }
+        let holdingOff = now - stallResumedAt <= Self.stallInterval
+        let wanted = holdingOff ? [] : Set(processor.engine.partitionsToPause(bufferLimit: configuration.maximumBufferedBytes))
         let toPause = wanted.subtracting(pausedPartitions)
         let toResume = pausedPartitions.subtracting(wanted)
         if !toPause.isEmpty {
@@ -232,7 +249,11 @@ public final class PipelineRunner: @unchecked Sendable {
         if !toResume.isEmpty {
             try consumer.resume(toResume.sorted().map { TopicPartition(configuration.inputTopic, $0) })
             for partition in toResume { processor.setPaused(partition, false) }
-            logger.info("buffer back under its bound: resuming partitions \(toResume.sorted())")
+            if processor.engine.bufferedBytes <= configuration.maximumBufferedBytes {
+                logger.info("buffer back under its bound: resuming partitions \(toResume.sorted())")
+            } else {
+                logger.info("resuming partitions \(toResume.sorted()): now furthest behind in stream time, their windows close first")
+            }
         }
         pausedPartitions = wanted
     }
