@@ -41,6 +41,10 @@ char *sf_apply(const char *request, const uint8_t *records, size_t length);
  * "dead_letters": [{"row", "kind", "message"}], "counts": {...}}}. */
 char *sf_run_windows(const char *request, const uint8_t *records, size_t length);
 
+/* Formats `count` doubles as JSON numbers (shortest round-trip text; null for NaN and
+ * infinities), one per line. Not an envelope: the text itself. Release it with sf_free. */
+char *sf_format_doubles(const double *values, size_t count);
+
 /* Releases a document returned by this library. NULL is allowed. */
 void sf_free(char *document);
 

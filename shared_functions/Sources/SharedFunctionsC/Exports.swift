@@ -80,3 +80,23 @@ private func document(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
     pointer[bytes.count] = 0
     return pointer
 }
+
+/// Formats `count` doubles as JSON numbers (shortest text that reads back to the same bits;
+/// `null` for NaN and infinities), one per line, for hosts whose own formatting is slow (Python's
+/// `repr` costs about 1 µs a number). The result is released with `sf_free`.
+@_cdecl("sf_format_doubles")
+public func sf_format_doubles(_ values: UnsafePointer<Double>?, _ count: Int) -> UnsafeMutablePointer<CChar>? {
+    guard let values, count > 0 else { return document([]) }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(count * 20)
+    for index in 0..<count {
+        if index > 0 { bytes.append(UInt8(ascii: "\n")) }
+        let value = values[index]
+        if value.isFinite {
+            bytes.append(contentsOf: value.description.utf8)
+        } else {
+            bytes.append(contentsOf: "null".utf8)
+        }
+    }
+    return document(bytes)
+}

@@ -108,6 +108,8 @@ def load() -> ctypes.CDLL:
             function = getattr(library, name)
             function.restype = ctypes.c_void_p
             function.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]
+        library.sf_format_doubles.restype = ctypes.c_void_p
+        library.sf_format_doubles.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
         library.sf_free.restype = None
         library.sf_free.argtypes = [ctypes.c_void_p]
         version = library.sf_abi_version().decode()
@@ -117,6 +119,21 @@ def load() -> ctypes.CDLL:
             )
         _library = library
         return library
+
+
+def format_doubles(values) -> list[str]:
+    """Each float64 of a contiguous numpy array as JSON text (shortest round-trip; ``null`` for
+    NaN and infinities), formatted by the library: several times faster than Python's ``repr``."""
+    library = load()
+    if len(values) == 0:
+        return []
+    pointer = library.sf_format_doubles(values.ctypes.data, len(values))
+    if not pointer:
+        raise SharedFunctionsError("library_unavailable", "sf_format_doubles returned nothing (out of memory)")
+    try:
+        return ctypes.string_at(pointer).decode().split("\n")
+    finally:
+        library.sf_free(pointer)
 
 
 def call(name: str, request: dict[str, Any] | None = None, records: bytes = b"") -> Any:

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping, Sequence, Union
 import numpy as np
 import pandas as pd
 
+from . import library
 from .errors import SharedFunctionsError
 
 Records = Union[pd.DataFrame, Sequence[Mapping[str, Any]]]
@@ -76,31 +77,27 @@ def _naive_time(time: str, row: int | None = None) -> SharedFunctionsError:
     )
 
 
-def _column_texts(name: str, column: pd.Series, time: str | None) -> list[str]:
-    """Each value of a column as JSON text."""
+def _column_texts(name: str, column: pd.Series, time: str | None) -> tuple[list[str], bool]:
+    """Each value of a column as JSON text, or as string contents to be quoted (second item True)."""
     dtype = column.dtype
     if isinstance(dtype, pd.DatetimeTZDtype):
         values = column.dt.tz_convert("UTC").astype("datetime64[ns, UTC]").array.asi8 // 1_000_000
-        texts = values.astype(str).tolist()
-        return [("null" if missing else text) for text, missing in zip(texts, column.isna().tolist())] if column.hasnans else texts
+        texts = list(map(str, values.tolist()))
+        return [("null" if missing else text) for text, missing in zip(texts, column.isna().tolist())] if column.hasnans else texts, False
     if pd.api.types.is_datetime64_dtype(dtype):
         if name == time:
             raise _naive_time(time)
-        return [json.dumps(None if pd.isna(value) else pd.Timestamp(value).isoformat()) for value in column]
+        return [json.dumps(None if pd.isna(value) else pd.Timestamp(value).isoformat()) for value in column], False
     if pd.api.types.is_bool_dtype(dtype) and column.dtype != object:
-        return ["true" if value else "false" for value in column.tolist()]
+        return ["true" if value else "false" for value in column.tolist()], False
     if pd.api.types.is_integer_dtype(dtype) and not column.hasnans:
-        return list(map(str, column.to_numpy(dtype=np.int64).tolist()))
+        return list(map(str, column.to_numpy(dtype=np.int64).tolist())), False
     if pd.api.types.is_float_dtype(dtype):
-        array = column.to_numpy(dtype=np.float64, na_value=np.nan)
-        texts = list(map(repr, array.tolist()))  # the shortest text that reads back to the same bits
-        finite = np.isfinite(array)
-        if not finite.all():
-            texts = [text if ok else "null" for text, ok in zip(texts, finite.tolist())]
-        return texts
+        # The library formats them: the shortest text that reads back to the same bits.
+        return library.format_doubles(np.ascontiguousarray(column.to_numpy(dtype=np.float64, na_value=np.nan))), False
     if _plain_strings(column):
-        return ['"' + text + '"' for text in column.tolist()]
-    return [json.dumps(_plain(value), default=_default, allow_nan=False) if not _missing(value) else "null" for value in column.tolist()]
+        return column.tolist(), True
+    return [json.dumps(_plain(value), default=_default, allow_nan=False) if not _missing(value) else "null" for value in column.tolist()], False
 
 
 def _plain_strings(column: pd.Series) -> bool:
@@ -119,9 +116,11 @@ def _encode_frame(frame: pd.DataFrame, time: str | None) -> bytes:
         return b""
     if len(set(map(str, frame.columns))) != len(frame.columns):
         raise SharedFunctionsError("invalid_request", "the DataFrame has duplicate column names")
-    columns = [(json.dumps(str(name)), _column_texts(str(name), frame[name], time)) for name in frame.columns]
-    texts = [_column_texts(str(name), frame[name], time) for name in frame.columns]
-    names = [json.dumps(str(name)) + ":" for name in frame.columns]
-    # One format string per row: "{"a":%s,"b":%s}" applied to each row's column texts.
-    template = "{" + ",".join(name.replace("%", "%%") + "%s" for name in names) + "}"
-    return "\n".join(map(template.__mod__, zip(*texts))).encode()
+    columns = [_column_texts(str(name), frame[name], time) for name in frame.columns]
+    # One format string per row, e.g. {"sensor":"%s","ts":%s,"value":%s}, applied to each row's texts.
+    members = []
+    for name, (_, quoted) in zip(frame.columns, columns):
+        placeholder = '"%s"' if quoted else "%s"
+        members.append(json.dumps(str(name)).replace("%", "%%") + ":" + placeholder)
+    template = "{" + ",".join(members) + "}"
+    return "\n".join(map(template.__mod__, zip(*(texts for texts, _ in columns)))).encode()
