@@ -5,7 +5,7 @@ SHELL := /bin/bash
 SHARED := shared_functions
 MODULE := data_processing/processing_module
 
-.PHONY: reliability soak help demo test test-shared test-module test-python python-environment notebooks system-packages bench-engine bench-kafka bench-pipeline bench-notebook
+.PHONY: bench bench-environment reliability soak help demo test test-shared test-module test-python python-environment notebooks system-packages bench-engine bench-kafka bench-pipeline bench-notebook
 
 help:
 	@echo "make demo          the main job: pipelines on an embedded broker, results live in the terminal"
@@ -16,6 +16,7 @@ help:
 	@echo "make notebooks     create the Python environment and start Jupyter Lab on research_notebooks/"
 	@echo "make reliability   the reliability suite at full scale (20 crashes, ...), with its table (about 10 minutes)"
 	@echo "make soak          10 minutes of continuous load; RSS and lag sampled every 5 s; fails if RSS grows"
+	@echo "make bench         engine figures, then this module against kcat, a confluent-kafka loop, Quix Streams and Faust (about 15 minutes)"
 	@echo "make bench-engine  engine throughput and memory per buffered record (about 2 minutes)"
 	@echo "make bench-kafka   Kafka layer produce/consume throughput against kcat (about 1 minute)"
 	@echo "make bench-pipeline end-to-end function_a pipeline on the embedded broker against kcat (about 1 minute)"
@@ -77,3 +78,21 @@ reliability: system-packages
 soak: system-packages
 	cd $(MODULE) && swift build -c release --product processing-module
 	python3 scripts/soak.py
+
+# The peers (Quix Streams, Faust, confluent-kafka) live in their own environment, apart from the
+# notebooks' .venv, so the test environment stays small.
+BENCH_VENV := .venv-bench
+
+bench-environment: $(BENCH_VENV)/.installed
+
+$(BENCH_VENV)/.installed: benchmarks/requirements.txt
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r benchmarks/requirements.txt
+	touch $@
+
+bench: system-packages bench-environment
+	cd $(SHARED) && swift build -c release --product shared-functions
+	cd $(MODULE) && swift build -c release --product processing-module
+	$(SHARED)/.build/release/shared-functions benchmark
+	$(BENCH_VENV)/bin/python benchmarks/compare.py

@@ -114,8 +114,17 @@ public final class KafkaConsumer: @unchecked Sendable {
     ) rethrows -> Int {
         let capacity = max(0, min(maxMessages, messageBuffer.count))
         guard capacity > 0 else { return 0 }
-        let received = messageBuffer.withUnsafeMutableBufferPointer { buffer in
-            rd_kafka_consume_batch_queue(queue, Int32(timeoutMilliseconds), buffer.baseAddress, capacity)
+        // consume_batch_queue with a timeout waits until the batch is full or the timeout passes,
+        // which delays a trickle of records by the whole timeout. So: take what is ready; when
+        // nothing is, wait for the first message only, then take what came with it.
+        let received = messageBuffer.withUnsafeMutableBufferPointer { buffer -> Int in
+            let ready = rd_kafka_consume_batch_queue(queue, 0, buffer.baseAddress, capacity)
+            guard ready == 0, timeoutMilliseconds > 0 else { return ready }
+            guard let first = rd_kafka_consume_queue(queue, Int32(timeoutMilliseconds)) else { return 0 }
+            buffer[0] = first
+            guard capacity > 1 else { return 1 }
+            let more = rd_kafka_consume_batch_queue(queue, 0, buffer.baseAddress! + 1, capacity - 1)
+            return 1 + max(more, 0)
         }
         guard received > 0 else { return 0 }
         var index = 0

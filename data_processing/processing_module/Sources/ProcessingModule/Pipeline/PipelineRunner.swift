@@ -56,7 +56,8 @@ public final class PipelineRunner: @unchecked Sendable {
 
     /// Consumes until `stop` is requested, then commits, leaves the group and returns.
     public func run(until stop: StopSignal) throws {
-        var producerProperties = ["message.timeout.ms": "0", "linger.ms": "20"]
+        // A short linger: results of a closing window go out together, and within milliseconds.
+        var producerProperties = ["message.timeout.ms": "0", "linger.ms": "5"]
         if transactional {
             producerProperties["transactional.id"] = transactionalID
             producerProperties["message.timeout.ms"] = nil
@@ -67,7 +68,12 @@ public final class PipelineRunner: @unchecked Sendable {
             try producer.beginTransaction()
         }
         consumer = try KafkaConsumer(
-            configuration: kafka.withDefaults(["group.id": "\(groupID).\(configuration.name)", "statistics.interval.ms": "5000"]),
+            // fetch.wait.max.ms 100 (librdkafka: 500): a broker holds an empty fetch at most this
+            // long, so a record arriving on a quiet topic is seen within ~100 ms; the cost is more
+            // fetch requests while idle. Lower it for latency (the benchmarks use 1), raise it to save requests.
+            configuration: kafka.withDefaults([
+                "group.id": "\(groupID).\(configuration.name)", "statistics.interval.ms": "5000", "fetch.wait.max.ms": "100",
+            ]),
             rebalance: RebalanceHandler(
                 assigned: { [unowned self] partitions, consumer in self.assigned(partitions, consumer) },
                 revoked: { [unowned self] partitions, lost, _ in self.revoked(partitions, lost: lost) }),
