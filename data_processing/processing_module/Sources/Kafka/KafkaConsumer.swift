@@ -8,9 +8,11 @@ import Logging
 /// - `poll` hands out up to `maxMessages` messages per call as zero-copy views, with no Swift
 ///   allocation per message.
 /// - No automatic commits or offset stores: progress is committed explicitly, with metadata.
-/// - A deep prefetch queue by default (`queued.min.messages` 1,000,000): librdkafka 2.0 pauses
-///   fetching for a fixed second whenever the queue holds that many messages, so a smaller value
-///   starves a fast consumer.
+/// - A deeper prefetch queue than librdkafka's (`queued.min.messages` 200,000, not 100,000):
+///   librdkafka 2.0 pauses fetching for a fixed second whenever the queue holds that many
+///   messages, which starves a fast consumer. Measured on the pipeline (docs/BENCHMARKS.md):
+///   100,000 gave about 130,000 records/s and 84 MiB, 200,000 about 190,000 and 127 MiB, and
+///   1,000,000 about 190,000 and 385 MiB. Any value can be set in the pipelines file's `kafka:`.
 ///
 /// Thread safety: poll from one thread; the other calls may come from any thread.
 public final class KafkaConsumer: @unchecked Sendable {
@@ -20,7 +22,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         "enable.auto.offset.store": "false",
         "partition.assignment.strategy": "cooperative-sticky",
         "auto.offset.reset": "earliest",
-        "queued.min.messages": "1000000",
+        "queued.min.messages": "200000",
         "enable.partition.eof": "false",
     ]
 
