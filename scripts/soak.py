@@ -99,11 +99,11 @@ pipelines:
         print(f"soak: RSS {'flat' if flat else 'GREW'}; lag {'bounded' if keeping_up else 'GROWING'}")
         return 0 if flat and keeping_up else 1
     finally:
+        # Generator first, then the module (it commits on the way out), the broker last.
         for process in reversed(processes):
             process.terminate()
-        for process in processes:
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=40)
             except subprocess.TimeoutExpired:
                 process.kill()
 

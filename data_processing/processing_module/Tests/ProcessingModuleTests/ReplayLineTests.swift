@@ -1,4 +1,5 @@
 import Foundation
+import SharedFunctions
 import Testing
 
 @testable import ProcessingModule
@@ -26,7 +27,7 @@ struct ReplayLineTests {
     func unescaper() {
         func unescape(_ json: String) -> String? {
             let bytes = Array(json.utf8)
-            return bytes.withUnsafeBytes { ReplayLine.unescapedString($0, 0..<bytes.count) }.map { String(decoding: $0, as: UTF8.self) }
+            return bytes.withUnsafeBytes { JSONMemberText.unescapedBytes($0, 0..<bytes.count) }.map { String(decoding: $0, as: UTF8.self) }
         }
         #expect(unescape(#""a\"b\\c\/d\b\f\n\r\t""#) == "a\"b\\c/d\u{8}\u{C}\n\r\t")
         #expect(unescape(#""\u00e9\u20AC\ud83d\ude00""#) == "é€😀")

@@ -9,7 +9,7 @@ public enum JSONMemberText {
         case UInt8(ascii: "\""):
             let contents = UnsafeRawBufferPointer(rebasing: raw[1..<(raw.count - 1)])
             guard contents.contains(UInt8(ascii: "\\")) else { return String(decoding: contents, as: UTF8.self) }
-            return unescaped(contents)
+            return unescapedBytes(bytes, range).map { String(decoding: $0, as: UTF8.self) }
         case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "n"):
             return nil
         default:
@@ -17,62 +17,61 @@ public enum JSONMemberText {
         }
     }
 
-    /// Decodes the escapes of a scanned (hence well-formed) string's contents.
-    static func unescaped(_ contents: UnsafeRawBufferPointer) -> String {
-        var scalars = String.UnicodeScalarView()
-        var utf8: [UInt8] = []
-        var index = 0
-        func flush() {
-            scalars.append(contentsOf: String(decoding: utf8, as: UTF8.self).unicodeScalars)
-            utf8.removeAll(keepingCapacity: true)
-        }
-        func hex(_ at: Int) -> UInt32 {
+    /// The UTF-8 bytes of the JSON string `buffer[range]` (quotes included in the range), with its
+    /// escapes decoded; `nil` when it is not a string (for example `null`).
+    public static func unescapedBytes(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> [UInt8]? {
+        guard range.count >= 2, buffer[range.lowerBound] == UInt8(ascii: "\""), buffer[range.upperBound - 1] == UInt8(ascii: "\"")
+        else { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(range.count)
+        var index = range.lowerBound + 1
+        let end = range.upperBound - 1
+        func hex(_ at: Int) -> UInt32? {
+            guard at + 4 <= end else { return nil }
             var value: UInt32 = 0
-            for offset in 0..<4 where at + offset < contents.count {
-                let byte = contents[at + offset]
-                let digit: UInt8 =
-                    switch byte {
-                    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-                    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-                    default: byte &- UInt8(ascii: "A") &+ 10
-                    }
-                value = value << 4 | UInt32(digit & 0x0F)
+            for offset in 0..<4 {
+                let byte = buffer[at + offset]
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: return nil
+                }
+                value = value << 4 | UInt32(digit)
             }
             return value
         }
-        while index < contents.count {
-            let byte = contents[index]
-            guard byte == UInt8(ascii: "\\"), index + 1 < contents.count else {
-                utf8.append(byte)
+        while index < end {
+            let byte = buffer[index]
+            guard byte == UInt8(ascii: "\\") else {
+                output.append(byte)
                 index += 1
                 continue
             }
-            let escape = contents[index + 1]
+            guard index + 1 < end else { return nil }
+            let escaped = buffer[index + 1]
             index += 2
-            switch escape {
-            case UInt8(ascii: "n"): utf8.append(0x0A)
-            case UInt8(ascii: "r"): utf8.append(0x0D)
-            case UInt8(ascii: "t"): utf8.append(0x09)
-            case UInt8(ascii: "b"): utf8.append(0x08)
-            case UInt8(ascii: "f"): utf8.append(0x0C)
+            switch escaped {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escaped)
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
             case UInt8(ascii: "u"):
-                flush()
-                var code = hex(index)
+                guard var scalar = hex(index) else { return nil }
                 index += 4
-                if (0xD800..<0xDC00).contains(code), index + 5 < contents.count, contents[index] == UInt8(ascii: "\\"),
-                    contents[index + 1] == UInt8(ascii: "u")
+                if (0xD800..<0xDC00).contains(scalar), index + 6 <= end, buffer[index] == UInt8(ascii: "\\"),
+                    buffer[index + 1] == UInt8(ascii: "u"), let low = hex(index + 2), (0xDC00..<0xE000).contains(low)
                 {
-                    let low = hex(index + 2)
-                    if (0xDC00..<0xE000).contains(low) {
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                        index += 6
-                    }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    index += 6
                 }
-                scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
-            default: utf8.append(escape)
+                output.append(contentsOf: Array(String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8))
+            default: return nil
             }
         }
-        flush()
-        return String(scalars)
+        return output
     }
 }
