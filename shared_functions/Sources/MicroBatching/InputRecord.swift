@@ -11,8 +11,8 @@ public struct InputRecord<Payload> {
     public var payload: Payload
     public var byteCount: Int
     /// When the record was written (its Kafka timestamp), in ms. The clock-skew check compares
-    /// the event time with it, so the decision is the same on every replay; without it the check
-    /// falls back to the engine clock.
+    /// the event time with it, so the decision is the same on every replay; without it, or when it
+    /// is ahead of the engine clock (a forged or skewed producer timestamp), the check uses the clock.
     public var writtenAt: Int64?
 
     @inlinable

@@ -128,7 +128,10 @@ public struct MicroBatchEngine<Payload> {
         case .fresh: replaying = false
         }
         let eventTime = configuration.time == .processingTime ? now : record.eventTime
-        if let rejection = rejection(of: eventTime, reference: record.writtenAt ?? now) {
+        // The skew reference is when the record was written, so restarts and replays decide alike;
+        // but never later than the clock: a producer can forge a far-future timestamp together
+        // with a far-future event time, and the clock only moves forward, so the decision holds.
+        if let rejection = rejection(of: eventTime, reference: min(record.writtenAt ?? now, now)) {
             return replaying ? .alreadyHandled : .rejected(rejection)
         }
         if replaying, configuration.time == .eventTime, eventTime > slots[slot]?.restoredStreamTime ?? .max {

@@ -94,14 +94,15 @@ struct EngineRecoveryTests {
             InputRecord(partition: 0, offset: offset, key: nil, eventTime: eventTime, payload: "\(offset)", writtenAt: writtenAt)
         }
         let records = [record(0, 10_050, writtenAt: 10_000), record(1, 12_000, writtenAt: 10_000), record(2, 12_500, writtenAt: 11_500)]
-        var engine = MicroBatchEngine<String>(configuration: configuration, clock: ManualClock(10_000))
+        var engine = MicroBatchEngine<String>(configuration: configuration, clock: ManualClock(11_500))
         let outcomes = records.map { engine.ingest($0) }
         guard case .buffered = outcomes[0], case .rejected = outcomes[1], case .buffered = outcomes[2] else {
             Issue.record("12 000 is 2 s ahead of when it was written: rejected; the others are buffered")
             return
         }
         let checkpoint = try #require(engine.checkpoint(of: 0))
-        for clock in [Int64(0), 11_000, 1_000_000] {
+        // Clocks only move forward: every restore happens at or after the records were written.
+        for clock in [Int64(11_500), 12_000, 1_000_000] {
             var restored = MicroBatchEngine<String>(configuration: configuration, clock: ManualClock(clock))
             restored.assign(0, from: checkpoint)
             let replayed = records.map { restored.ingest($0) }
@@ -111,5 +112,19 @@ struct EngineRecoveryTests {
             }
             #expect(restored.closeAllWindows().first?.batch.records.map(\.value) == ["0", "2"])
         }
+    }
+
+    @Test("a far-future event time with a forged far-future timestamp is checked against the clock")
+    func forgedTimestampIsBoundedByTheClock() throws {
+        let configuration = try EngineConfiguration(window: .tumbling(size: 100_000), maximumClockSkew: 1_000)
+        var engine = MicroBatchEngine<String>(configuration: configuration, clock: ManualClock(10_000))
+        let forged = InputRecord(partition: 0, offset: 0, key: nil, eventTime: 4_102_444_800_000, payload: "2100", writtenAt: 4_102_444_800_000)
+        guard case .rejected(.eventTimeAheadOfClock(_, let reference, _)) = engine.ingest(forged) else {
+            Issue.record("a record from 2100 written 'in 2100' must not pass because its timestamp agrees")
+            return
+        }
+        #expect(reference == 10_000)
+        let honest = InputRecord(partition: 0, offset: 1, key: nil, eventTime: 9_500, payload: "ok", writtenAt: 9_000)
+        guard case .buffered = engine.ingest(honest) else { Issue.record("an on-time record is buffered"); return }
     }
 }

@@ -55,8 +55,8 @@ struct HostileInputTests {
         var offset: Int64 = 0
         var expectedKinds: [Int64: (name: String, kind: String)] = [:]
         var valid = 0
-        func send(_ key: [UInt8]?, _ value: [UInt8]?) throws {
-            try producer.send(KafkaOutgoingMessage(topic: "events", partition: 0, key: key, value: value))
+        func send(_ key: [UInt8]?, _ value: [UInt8]?, timestamp: Int64? = nil) throws {
+            try producer.send(KafkaOutgoingMessage(topic: "events", partition: 0, key: key, value: value, timestamp: timestamp))
             offset += 1
         }
         func filler(_ index: Int) throws {
@@ -68,6 +68,9 @@ struct HostileInputTests {
             if entry.expect == "valid" { valid += 1 } else { expectedKinds[offset] = (entry.name, entry.expect) }
             try send(entry.key, entry.value)
         }
+        // A producer that forges its Kafka timestamp to agree with a far-future event time.
+        expectedKinds[offset] = ("far future with a forged Kafka timestamp", "event_time_ahead_of_clock")
+        try send(Array("sensor-h".utf8), Array(#"{"ts":4102444800000,"value":1}"#.utf8), timestamp: 4_102_444_800_000)
         let padding = String(repeating: "x", count: 1 << 20)
         try send(Array("sensor-1".utf8), Array(#"{"ts":1700000031000,"value":1.5,"padding":"\#(padding)"}"#.utf8))
         valid += 1
@@ -99,8 +102,8 @@ struct HostileInputTests {
         #expect(counters.recordsIn == counters.buffered + counters.late + counters.deadLettered + counters.skipped)
         Reliability.report(
             .init(
-                scenario: "Hostile input", injected: "\(entries.count) corpus records + a 1 MB value, between valid readings",
-                times: entries.count + 1, recordsIn: produced, windowsOut: results.count, lost: valid - windowed,
+                scenario: "Hostile input", injected: "\(entries.count) corpus records, a forged timestamp and a 1 MB value, between valid readings",
+                times: entries.count + 2, recordsIn: produced, windowsOut: results.count, lost: valid - windowed,
                 duplicated: 0, deadLettered: deadLetters.count,
                 note: "every kind as expected: \(expectedKinds.allSatisfy { kindsByOffset[$0.key] == $0.value.kind })"))
     }
