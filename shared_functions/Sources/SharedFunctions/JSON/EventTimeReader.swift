@@ -4,16 +4,9 @@
 /// The processing module and the notebook runs both read event times through this type, so a
 /// record gets the same time, or the same refusal, wherever it is processed.
 public struct EventTimeReader: Sendable {
-    /// Why no event time could be read.
+    /// Why no event time could be read: ``DeadLetterKind/notJSON`` or ``DeadLetterKind/noEventTime``.
     public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
-        public enum Kind: String, Sendable, Hashable {
-            /// The value is not a JSON object (or is truncated, binary, empty).
-            case notJSON = "not_json"
-            /// The field is missing or not a time, or there is no transport timestamp.
-            case noEventTime = "no_event_time"
-        }
-
-        public let kind: Kind
+        public let kind: DeadLetterKind
         public let message: String
         public var description: String { message }
     }

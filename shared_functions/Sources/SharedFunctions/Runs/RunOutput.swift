@@ -21,6 +21,10 @@ struct RunOutput {
         self.function = function
     }
 
+    mutating func deadLetter(row: Int, kind: DeadLetterKind, _ message: String) {
+        deadLetter(row: row, kind: kind.rawValue, message)
+    }
+
     mutating func deadLetter(row: Int, kind: String, _ message: String) {
         counts.deadLetters += 1
         if counts.deadLetters > 1 { deadLetters.raw(",") }
@@ -63,7 +67,7 @@ struct RunOutput {
                 windows.raw(RunError(error).json)
                 windows.raw("}")
                 for record in batch.batch.records {
-                    deadLetter(row: row(record.partition, record.offset), kind: "function_failed", error.message)
+                    deadLetter(row: row(record.partition, record.offset), kind: .functionFailed, error.message)
                 }
             }
         }

@@ -72,13 +72,13 @@ public struct WindowRun {
         var members: ArraySlice<Range<Int>?> = []
         switch eventTime.read(line, transportTimestamp: nil, others: &members) {
         case .success(let value): time = value
-        case .failure(let failure): return output.deadLetter(row: row, kind: failure.kind.rawValue, failure.message)
+        case .failure(let failure): return output.deadLetter(row: row, kind: failure.kind, failure.message)
         }
         let bytes = Array(line)
         do {
             try function.validate(record: bytes, recordIndex: row)
         } catch {
-            return output.deadLetter(row: row, kind: "invalid_input", error.message)
+            return output.deadLetter(row: row, kind: .invalidInput, error.message)
         }
         var key: String?
         if keyField != nil {
@@ -88,7 +88,7 @@ public struct WindowRun {
         if let partitionField {
             guard let text = members.popFirst()!.flatMap({ JSONMemberText.text(line, $0) }), let number = Int32(text), number >= 0
             else {
-                return output.deadLetter(row: row, kind: "invalid_input", "the partition field '\(partitionField)' must hold an integer from 0")
+                return output.deadLetter(row: row, kind: .invalidInput, "the partition field '\(partitionField)' must hold an integer from 0")
             }
             partition = number
         }
@@ -104,8 +104,7 @@ public struct WindowRun {
         case .buffered: output.counts.buffered += 1
         case .late(let late): output.late(row: row, late)
         case .rejected(let rejection):
-            let kind = if case .eventTimeAheadOfClock = rejection { "event_time_ahead_of_clock" } else { "event_time_out_of_range" }
-            output.deadLetter(row: row, kind: kind, rejection.description)
+            output.deadLetter(row: row, kind: DeadLetterKind(rejection), rejection.description)
         case .alreadyHandled, .duplicate:
             // Rows are fresh offsets of one partition: neither can happen.
             output.deadLetter(row: row, kind: "duplicate", "row \(row) was seen twice")

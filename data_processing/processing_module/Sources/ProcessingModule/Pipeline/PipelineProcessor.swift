@@ -48,8 +48,7 @@ public struct PipelineProcessor {
         switch eventTimeReader.read(value, transportTimestamp: kafkaTimestamp) {
         case .success(let time): eventTime = time
         case .failure(let failure):
-            let kind: DeadLetterKind = failure.kind == .notJSON ? .notJSON : .noEventTime
-            return reject(kind, failure.message, partition, offset, key, value, kafkaTimestamp)
+            return reject(failure.kind, failure.message, partition, offset, key, value, kafkaTimestamp)
         }
         let bytes = Array(value)
         do {
@@ -69,10 +68,8 @@ public struct PipelineProcessor {
             counters.skipped += 1
             return nil
         case .rejected(let rejection):
-            let kind: DeadLetterKind
-            if case .eventTimeAheadOfClock = rejection { kind = .eventTimeAheadOfClock } else { kind = .eventTimeOutOfRange }
             counters.deadLettered += 1
-            return deadLetter(kind, rejection.description, partition, offset, key, value, kafkaTimestamp)
+            return deadLetter(DeadLetterKind(rejection), rejection.description, partition, offset, key, value, kafkaTimestamp)
         case .late(let late):
             counters.late += 1
             guard configuration.latePolicy == .deadLetter else { return nil }

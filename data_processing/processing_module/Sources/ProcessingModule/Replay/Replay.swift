@@ -48,16 +48,15 @@ public struct Replay {
     /// input is assigned first, as the service is assigned its partitions before it reads: a window
     /// then waits for all of them, whatever order the lines come in.
     public mutating func feed(contentsOf text: [UInt8]) {
-        if processor.configuration.engine.scope == .global {
-            var partitions: Set<Int32> = []
-            Self.forEachLine(text) { partitions.insert(ReplayLine($0, index: 0).partition) }
-            assign(partitions)
-        }
-        var start = 0
-        while start < text.count {
-            let end = text[start...].firstIndex(of: UInt8(ascii: "\n")) ?? text.count
-            feed(line: Array(text[start..<end]))
-            start = end + 1
+        text.withUnsafeBytes { buffer in
+            if processor.configuration.engine.scope == .global {
+                var partitions: Set<Int32> = []
+                for (_, line) in RecordLines(buffer) where !line.isEmpty {
+                    partitions.insert(ReplayLine(Array(line), index: 0).partition)
+                }
+                assign(partitions)
+            }
+            for (_, line) in RecordLines(buffer) { feed(line: Array(line)) }
         }
     }
 
@@ -66,15 +65,6 @@ public struct Replay {
     public mutating func assign(_ partitions: Set<Int32>) {
         for partition in partitions.sorted() where processor.engine.progress(of: partition) == nil {
             _ = processor.assign(partition, committed: nil)
-        }
-    }
-
-    private static func forEachLine(_ text: [UInt8], _ body: ([UInt8]) -> Void) {
-        var start = 0
-        while start < text.count {
-            let end = text[start...].firstIndex(of: UInt8(ascii: "\n")) ?? text.count
-            if end > start { body(Array(text[start..<end])) }
-            start = end + 1
         }
     }
 

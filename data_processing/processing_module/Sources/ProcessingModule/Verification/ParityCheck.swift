@@ -64,7 +64,7 @@ public struct ParityCheck {
             }
             let identity = WindowIdentity(window: provenance.window, key: provenance.key)
             if groups[identity] == nil { order.append(identity) }
-            groups[identity, default: Group(provenance: provenance)].add(output, name: name)
+            groups[identity, default: Group(provenance: provenance)].add(output, name: name, recordCount: provenance.recordCount)
         }
         let byPartition = Dictionary(grouping: inputs, by: \.partition).mapValues { $0.sorted { $0.offset < $1.offset } }
         for identity in order {
@@ -166,10 +166,10 @@ private struct Group {
         self.provenance = provenance
     }
 
-    mutating func add(_ output: StoredRecord, name: String) {
+    mutating func add(_ output: StoredRecord, name: String, recordCount: Int) {
         values.append(output.value ?? [])
         names.append(name)
-        recordCounts.insert((try? Provenance(output))?.recordCount ?? -1)
+        recordCounts.insert(recordCount)
     }
 
     enum Comparison {

@@ -1,4 +1,7 @@
-/// Why a record went to the dead-letter topic (the `error_kind` header).
+import MicroBatching
+
+/// Why a pipeline refused a record: the `error_kind` header of the module's dead letters, and the
+/// `kind` of a notebook run's dead letters (``WindowRun``), so both name a refusal alike.
 public enum DeadLetterKind: String, Sendable, CaseIterable {
     /// The value is not a JSON object (or is truncated, binary, empty).
     case notJSON = "not_json"
@@ -18,4 +21,14 @@ public enum DeadLetterKind: String, Sendable, CaseIterable {
     case late
     /// The function threw on the record's batch.
     case functionFailed = "function_failed"
+}
+
+extension DeadLetterKind {
+    /// The kind for an event time the engine refused.
+    public init(_ rejection: RecordRejection) {
+        switch rejection {
+        case .eventTimeOutOfRange: self = .eventTimeOutOfRange
+        case .eventTimeAheadOfClock: self = .eventTimeAheadOfClock
+        }
+    }
 }
