@@ -177,6 +177,21 @@ struct EndToEndTests {
             .map { identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value ?? []) }.sorted()
     }
 
+    /// The identities read from `results` once every expected one arrived, or when `seconds` passed.
+    static func waitForWindows(_ broker: EmbeddedBroker, _ expected: Set<String>, seconds: Double) throws -> [String] {
+        var seen: [String] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        while !expected.isSubset(of: Set(seen)), Date() < deadline {
+            seen = try read(broker, topic: "results", expected: Int.max, seconds: 2).map { identity($0.0, $0.1, $0.2) }
+        }
+        return seen
+    }
+
+    /// How many records `topic` holds (read for 2 s).
+    static func count(_ broker: EmbeddedBroker, topic: String) throws -> Int {
+        try read(broker, topic: topic, expected: Int.max, seconds: 2).count
+    }
+
     /// Whether every repeated window (same key and window) carries the same bytes.
     static func repeatsAreIdentical(_ identities: [String]) -> Bool {
         var valuesByWindow: [String: Set<String>] = [:]

@@ -25,17 +25,6 @@ struct BrokerFaultTests {
         return unhealthy.value
     }
 
-    static func waitForWindows(_ broker: EmbeddedBroker, _ expected: Set<String>, seconds: Double) throws -> [String] {
-        var seen: [String] = []
-        let deadline = Date().addingTimeInterval(seconds)
-        while !expected.isSubset(of: Set(seen)), Date() < deadline {
-            seen = try EndToEndTests.read(broker, topic: "results", expected: Int.max, seconds: 2).map {
-                EndToEndTests.identity($0.0, $0.1, $0.2)
-            }
-        }
-        return seen
-    }
-
     @Test("at-least-once: broker down and up, errors on Produce, OffsetCommit and Fetch; nothing lost, unhealthy while down")
     func atLeastOnce() throws {
         let broker = try EmbeddedBroker(topics: ["events": 4, "results": 1, "dead": 1], logger: EndToEndTests.quiet)
@@ -64,7 +53,7 @@ struct BrokerFaultTests {
             Thread.sleep(forTimeInterval: 1)
         }
         let expected = Set(try EndToEndTests.expectedByStreamTime(broker, service, produced: produced))
-        let seen = try Self.waitForWindows(broker, expected, seconds: 90)
+        let seen = try EndToEndTests.waitForWindows(broker, expected, seconds: 90)
         // Health follows librdkafka's statistics (every 5 s): allow a few intervals.
         var healthyAgain = false
         let healthDeadline = Date().addingTimeInterval(20)
@@ -83,7 +72,7 @@ struct BrokerFaultTests {
                 injected: "broker down \(downSeconds) s; 5 Produce, 3 OffsetCommit, 3 Fetch errors", times: 12,
                 recordsIn: produced, windowsOut: Set(seen).count, lost: expected.subtracting(seen).count,
                 duplicated: seen.count - Set(seen).count,
-                deadLettered: try EndToEndTests.read(broker, topic: "dead", expected: Int.max, seconds: 2).count,
+                deadLettered: try EndToEndTests.count(broker, topic: "dead"),
                 note: "unhealthy while down: \(wasUnhealthy); healthy after: \(healthyAgain)"))
     }
 
@@ -109,7 +98,7 @@ struct BrokerFaultTests {
             Thread.sleep(forTimeInterval: 1.5)
         }
         let expected = Set(try EndToEndTests.expectedByStreamTime(broker, service, produced: produced))
-        let seen = try Self.waitForWindows(broker, expected, seconds: 90)
+        let seen = try EndToEndTests.waitForWindows(broker, expected, seconds: 90)
         let aborts = runner.metrics.aborts
         #expect(stop() == nil, "the pipeline recovered by itself and stops cleanly")
         #expect(Set(seen) == expected, "nothing lost")
@@ -122,7 +111,7 @@ struct BrokerFaultTests {
                 injected: "2 InitProducerId, 2 AddPartitionsToTxn, 2 TxnOffsetCommit, 3 EndTxn errors", times: 9,
                 recordsIn: produced, windowsOut: Set(seen).count, lost: expected.subtracting(seen).count,
                 duplicated: seen.count - Set(seen).count,
-                deadLettered: try EndToEndTests.read(broker, topic: "dead", expected: Int.max, seconds: 2).count,
+                deadLettered: try EndToEndTests.count(broker, topic: "dead"),
                 note: "\(aborts) transactions aborted and redone; duplicates are aborted copies the embedded broker does not hide"))
     }
 }

@@ -32,13 +32,7 @@ struct CrashTests {
         let service = try ServiceConfiguration(contentsOf: configuration.path)
         let expected = Set(try EndToEndTests.expectedByStreamTime(broker, service, produced: produced))
 
-        var seen: [String] = []
-        let deadline = Date().addingTimeInterval(180)
-        while !expected.isSubset(of: Set(seen)), Date() < deadline {
-            seen = try EndToEndTests.read(broker, topic: "results", expected: Int.max, seconds: 3).map {
-                EndToEndTests.identity($0.0, $0.1, $0.2)
-            }
-        }
+        let seen = try EndToEndTests.waitForWindows(broker, expected, seconds: 180)
         final.terminate()
         final.waitUntilExit()
 
@@ -51,7 +45,7 @@ struct CrashTests {
                 scenario: "Crash", injected: "kill -9 at a seeded random moment (1-6 s), restart", times: kills,
                 recordsIn: produced, windowsOut: Set(seen).count, lost: expected.subtracting(seen).count,
                 duplicated: seen.count - Set(seen).count,
-                deadLettered: try EndToEndTests.read(broker, topic: "dead", expected: Int.max, seconds: 2).count,
+                deadLettered: try EndToEndTests.count(broker, topic: "dead"),
                 note: "duplicates byte-identical: \(EndToEndTests.repeatsAreIdentical(seen))"))
     }
 }

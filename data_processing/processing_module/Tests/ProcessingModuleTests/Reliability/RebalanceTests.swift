@@ -30,13 +30,7 @@ struct RebalanceTests {
 
         let service = try ServiceConfiguration(contentsOf: configuration.path)
         let expected = Set(try EndToEndTests.expectedByStreamTime(broker, service, produced: produced))
-        var seen: [String] = []
-        let deadline = Date().addingTimeInterval(120)
-        while !expected.isSubset(of: Set(seen)), Date() < deadline {
-            seen = try EndToEndTests.read(broker, topic: "results", expected: Int.max, seconds: 3).map {
-                EndToEndTests.identity($0.0, $0.1, $0.2)
-            }
-        }
+        let seen = try EndToEndTests.waitForWindows(broker, expected, seconds: 120)
         for instance in instances { instance.terminate() }
         for instance in instances { instance.waitUntilExit() }
 
@@ -49,7 +43,7 @@ struct RebalanceTests {
                 scenario: "Rebalance", injected: "3 instances; kill -9 one mid-run, add one back", times: 2,
                 recordsIn: produced, windowsOut: Set(seen).count, lost: expected.subtracting(seen).count,
                 duplicated: seen.count - Set(seen).count,
-                deadLettered: try EndToEndTests.read(broker, topic: "dead", expected: Int.max, seconds: 2).count,
+                deadLettered: try EndToEndTests.count(broker, topic: "dead"),
                 note: "output equals the single-instance reference: \(Set(seen) == expected)"))
     }
 }
