@@ -5,11 +5,18 @@ SHELL := /bin/bash
 SHARED := shared_functions
 MODULE := data_processing/processing_module
 
-.PHONY: bench bench-environment reliability soak help demo test test-shared test-module test-python python-environment notebooks system-packages bench-engine bench-kafka bench-pipeline bench-notebook
+# The one pinned librdkafka (scripts/build-librdkafka.sh builds it here once), found by SwiftPM
+# through pkg-config and linked statically into every binary of the processing module.
+LIBRDKAFKA_PREFIX ?= $(CURDIR)/.deps/librdkafka-2.8.0
+export LIBRDKAFKA_PREFIX
+export PKG_CONFIG_PATH := $(LIBRDKAFKA_PREFIX)/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
+
+.PHONY: librdkafka bench bench-environment reliability soak help demo test test-shared test-module test-python python-environment notebooks system-packages bench-engine bench-kafka bench-pipeline bench-notebook
 
 help:
 	@echo "make demo          the main job: pipelines on an embedded broker, results live in the terminal"
 	@echo "make test          install what is missing, build, and run every test"
+	@echo "make librdkafka    build the pinned librdkafka 2.8.0 (once) and print the PKG_CONFIG_PATH for swift build"
 	@echo "make test-shared   run only the shared_functions tests"
 	@echo "make test-module   run only the processing module tests (embedded broker)"
 	@echo "make test-python   the Python package, the notebooks executed headless, notebook/production parity"
@@ -24,6 +31,11 @@ help:
 
 system-packages:
 	@scripts/install-system-packages.sh
+	@scripts/build-librdkafka.sh "$(LIBRDKAFKA_PREFIX)"
+
+# For builds outside make (`swift build` in the module's folder), export what this prints.
+librdkafka: system-packages
+	@echo "export PKG_CONFIG_PATH=$(LIBRDKAFKA_PREFIX)/lib/pkgconfig"
 
 demo: system-packages
 	cd $(MODULE) && swift build --product processing-module && .build/debug/processing-module demo

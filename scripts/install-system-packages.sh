@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the build and tests need, when missing:
-# librdkafka-dev (the Kafka client, found with pkg-config), kcat (a reference Kafka client
-# that tests and benchmarks compare against), docker-compose (validates the compose file
-# offline; no Docker engine is needed), python3-venv (the notebooks' environment), gcc and
-# valgrind (the C ABI's leak check).
+# Installs the Debian packages the build and tests need, when missing: pkg-config (SwiftPM finds
+# librdkafka with it; librdkafka itself is built by scripts/build-librdkafka.sh, never taken from
+# apt), kcat (a reference Kafka client that tests and benchmarks compare against; it brings its
+# own shared librdkafka, which the project's binaries never load), docker-compose (validates the
+# compose file offline; no Docker engine is needed), python3-venv (the notebooks' environment),
+# gcc and valgrind (the C ABI's leak check).
 set -euo pipefail
 
 needed=()
-dpkg -s librdkafka-dev >/dev/null 2>&1 || needed+=(librdkafka-dev)
 command -v pkg-config >/dev/null 2>&1 || needed+=(pkg-config)
 command -v kcat >/dev/null 2>&1 || needed+=(kcat)
 command -v docker-compose >/dev/null 2>&1 || needed+=(docker-compose)

@@ -1,16 +1,21 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 //
 // The processing module: Kafka in, shared functions, Kafka out.
 //
-// Layers, bottom up: `CRdKafka` (librdkafka's C API from Debian's librdkafka-dev, found with
-// pkg-config), `Kafka` (the only module that imports it: consumer, producer, transactions, the
-// embedded broker), `ProcessingModule` (configuration, pipelines from Kafka through the shared
-// functions back to Kafka, replay), and the `processing-module` command.
+// Layers, bottom up: `CRdKafka` (librdkafka's C API: the pinned 2.8.0 that
+// scripts/build-librdkafka.sh builds, found with pkg-config as `rdkafka-static` and linked
+// statically; `make` sets PKG_CONFIG_PATH, `make librdkafka` prints it), `Kafka` (the only module
+// that imports it: consumer, producer, transactions, the embedded broker), `ProcessingModule`
+// (configuration, pipelines from Kafka through the shared functions back to Kafka, replay), and
+// the `processing-module` command.
 //
 // Dependencies, each justified: swift-log (librdkafka's logs and the service's own go to one
 // logging API that operators can route), swift-argument-parser (commands, flags and validation
 // messages in the style users know), Yams (the pipelines file is YAML).
 import PackageDescription
+
+/// Every target of the project builds without warnings: a warning is an error (dependencies excepted).
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "ProcessingModule",
@@ -25,17 +30,14 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CRdKafka",
-            pkgConfig: "rdkafka",
-            providers: [.apt(["librdkafka-dev"])]
-        ),
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka-static"),
         .target(
             name: "Kafka",
             dependencies: [
                 "CRdKafka",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .target(
             name: "ProcessingModule",
@@ -45,7 +47,8 @@ let package = Package(
                 .product(name: "MicroBatching", package: "shared_functions"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "processing-module",
@@ -55,17 +58,21 @@ let package = Package(
                 .product(name: "SharedFunctions", package: "shared_functions"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strict
         ),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+        // Helpers both test targets share: child processes that die with the test process.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ProcessingModuleTests",
             dependencies: [
-                "ProcessingModule", "Kafka",
+                "ProcessingModule", "Kafka", "TestSupport",
                 .product(name: "SharedFunctions", package: "shared_functions"),
                 .product(name: "MicroBatching", package: "shared_functions"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            swiftSettings: strict
         ),
     ]
 )

@@ -7,7 +7,7 @@
 /// document: the hot path for inputs that read a few fields. When a function's `Input` conforms,
 /// the registry, the processing module and the notebooks all decode through ``scan(_:context:)``
 /// (and never through `JSONDecoder`), so every entry point reads records the same way.
-public protocol ScannableInput {
+public protocol ScannableInput: SendableMetatype {
     /// Reads one record from the bytes of its JSON value. `context` is the function's
     /// ``WindowFunction/decodingContext(for:)``. Throws a message saying what was expected.
     static func scan(_ bytes: UnsafeRawBufferPointer, context: [CodingUserInfoKey: any Sendable]) throws(InputScanError) -> Self
@@ -21,8 +21,7 @@ public typealias InputScanner<Input> = @Sendable (UnsafeRawBufferPointer) throws
 
 extension ScannableInput {
     public static func scanner(context: [CodingUserInfoKey: any Sendable]) -> InputScanner<Self> {
-        nonisolated(unsafe) let context = context
-        return { bytes throws(InputScanError) in try scan(bytes, context: context) }
+        { bytes throws(InputScanError) in try scan(bytes, context: context) }
     }
 }
 

@@ -6,6 +6,20 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+// The code relies on 2.8.0 (fetch.queue.backoff.ms, the fix of confluentinc/librdkafka#4312, the
+// mock cluster's group settings). Run scripts/build-librdkafka.sh and build with
+// PKG_CONFIG_PATH=<its prefix>/lib/pkgconfig (make does both).
+#if RD_KAFKA_VERSION < 0x020800ff
+#error "librdkafka 2.8.0 or newer is needed: run `make librdkafka` and export the PKG_CONFIG_PATH it prints"
+#endif
+
+/// Makes broker `broker_id` answer its next request of kind `api_key` with `error` (0: none)
+/// after `rtt_ms` milliseconds (the variadic mock call, for one error).
+static inline rd_kafka_resp_err_t shim_mock_push_delayed_error(
+    rd_kafka_mock_cluster_t *cluster, int32_t broker_id, int16_t api_key, rd_kafka_resp_err_t error, int32_t rtt_ms) {
+    return rd_kafka_mock_broker_push_request_error_rtts(cluster, broker_id, api_key, 1, error, rtt_ms);
+}
+
 /// Produces one message with key, value, headers (ownership passes to librdkafka on success),
 /// timestamp (0: now) and partition (RD_KAFKA_PARTITION_UA: the partitioner decides).
 static inline rd_kafka_resp_err_t shim_produce(

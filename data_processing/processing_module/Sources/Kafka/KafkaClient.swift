@@ -32,6 +32,7 @@ final class KafkaClient: @unchecked Sendable {
         type: rd_kafka_type_t, configuration: KafkaConfiguration, logger: Logger,
         prepare: (OpaquePointer, ClientCallbacks) -> Void = { _, _ in }
     ) throws(KafkaError) {
+        try KafkaLibrary.requireSupportedVersion()
         let operation = type == RD_KAFKA_PRODUCER ? "create producer" : "create consumer"
         let native = try configuration.makeNative(operation: operation)
         let callbacks = ClientCallbacks(logger: logger)

@@ -41,6 +41,7 @@ struct DemoCommand: ParsableCommand {
             logger.logLevel = .warning
             return logger
         }()
+        print(ModuleVersion.description)
         let broker = try EmbeddedBroker(
             topics: ["readings": 6, "statistics": 1, "anomalies": 1, "readings.dead-letters": 1], logger: logger)
         print("embedded broker at \(broker.bootstrapServers); watch with: kcat -b \(broker.bootstrapServers) -C -t statistics")

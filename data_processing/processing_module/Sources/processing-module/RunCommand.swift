@@ -81,6 +81,9 @@ struct RunCommand: ParsableCommand {
         var logger =
             format == "json" ? Logger(label: "processing-module") { JSONLogHandler(label: $0) } : Logger(label: "processing-module")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.info(
+            "starting \(ModuleVersion.description)",
+            metadata: ["version": "\(ModuleVersion.current)", "librdkafka": "\(KafkaLibrary.version)"])
         let portText = metricsPort.map(String.init) ?? environment["PROCESSING_MODULE_METRICS_PORT"] ?? "9464"
         guard let port = Int(portText), (0...65_535).contains(port) else {
             throw ConfigurationError(key: "PROCESSING_MODULE_METRICS_PORT", "must be a port between 0 and 65535 (got \(portText))")

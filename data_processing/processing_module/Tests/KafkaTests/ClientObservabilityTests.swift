@@ -1,6 +1,7 @@
 import Foundation
-import Kafka
+@testable import Kafka
 import Logging
+import TestSupport
 import Testing
 
 /// A swift-log handler that keeps what it is given, to check where librdkafka's logs go.
@@ -14,11 +15,8 @@ struct CapturingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
-        messages.update { $0.append((level, message.description, metadata ?? [:])) }
+    func log(event: LogEvent) {
+        messages.update { $0.append((event.level, event.message.description, event.metadata ?? [:])) }
     }
 }
 
@@ -59,5 +57,23 @@ struct ClientObservabilityTests {
         let routed = messages.value.filter { $0.2["librdkafka.facility"] != nil }
         #expect(!routed.isEmpty)
         #expect(routed.contains { $0.1.contains("127.0.0.1:1") })
+    }
+}
+
+@Suite("The librdkafka this process runs")
+struct KafkaLibraryTests {
+    @Test("the pinned 2.8.0 runs; an older librdkafka is refused with how to get the pinned one")
+    func versionIsChecked() throws {
+        #expect(KafkaLibrary.version == "2.8.0")
+        #expect(KafkaLibrary.encodedVersion >= KafkaLibrary.minimumVersion)
+        try KafkaLibrary.requireSupportedVersion()
+        do {
+            try KafkaLibrary.requireSupported(encodedVersion: 0x0200_02ff, named: "2.0.2")
+            Issue.record("librdkafka 2.0.2 must be refused")
+        } catch {
+            #expect(error.description.contains("librdkafka 2.0.2 is older than 2.8.0"), "\(error)")
+            #expect(error.description.contains("scripts/build-librdkafka.sh"), "\(error)")
+        }
+        #expect(throws: Never.self) { try KafkaLibrary.requireSupported(encodedVersion: 0x0209_00ff, named: "2.9.0") }
     }
 }

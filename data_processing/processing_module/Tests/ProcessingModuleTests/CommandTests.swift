@@ -1,5 +1,9 @@
 import Foundation
+import Kafka
+import TestSupport
 import Testing
+
+@testable import ProcessingModule
 
 /// The `processing-module` commands as a user runs them.
 @Suite("Commands")
@@ -9,22 +13,7 @@ struct CommandTests {
     }
 
     static func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+        try ChildProcess.run(executable, arguments, input: input)
     }
 
     @Test("demo shows closing windows with statistics and anomalies, then ends by itself")
@@ -87,5 +76,39 @@ struct CommandTests {
         let result = try Self.run(["run", "--config", config.path])
         #expect(result.status != 0)
         #expect(result.error.contains("kafka.bootstrap.servers"), "\(result.error)")
+    }
+
+    @Test("--version names the module's version and the pinned librdkafka; run logs both at start-up")
+    func versionAndStartUpLog() throws {
+        let version = try Self.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.output == "processing-module \(ModuleVersion.current) (librdkafka 2.8.0)\n", "\(version.output)")
+
+        let broker = try EmbeddedBroker(topics: ["a": 1, "b": 1], logger: EndToEndTests.quiet)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("pipelines.yaml")
+        try """
+            kafka: {bootstrap.servers: "\(broker.bootstrapServers)"}
+            pipelines:
+              - {name: s, input: a, output: b, dead_letters: a.dead, function: function_a, window: {size: 10s}}
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let errors = Pipe()
+        let process = try ChildProcess.start(Self.executable, ["run", "--config", config.path, "--metrics-port", "0"]) {
+            $0.standardOutput = FileHandle.nullDevice
+            $0.standardError = errors
+        }
+        var log = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !log.contains("pipeline started"), Date() < deadline {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            log += String(decoding: chunk, as: UTF8.self)
+        }
+        process.terminate()
+        process.waitUntilExit()
+        #expect(log.contains("starting processing-module \(ModuleVersion.current) (librdkafka 2.8.0)"), "\(log)")
+        #expect(process.terminationStatus == 0)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Yams
 
@@ -19,15 +20,8 @@ struct ComposeFileTests {
 
     @Test("docker-compose accepts the file", .enabled(if: dockerCompose != nil, "docker-compose is not installed"))
     func schemaIsValid() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.dockerCompose))
-        process.arguments = ["-f", Self.composeFile.path, "config", "-q"]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(message)")
+        let result = try ChildProcess.run(URL(fileURLWithPath: try #require(Self.dockerCompose)), ["-f", Self.composeFile.path, "config", "-q"])
+        #expect(result.status == 0, "\(result.error)")
     }
 
     @Test("every service the README names exists, with pinned images and healthchecks on the long-running ones")
@@ -46,6 +40,28 @@ struct ComposeFileTests {
         let readme = try String(contentsOf: Self.dataProcessing.deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
         for name in services.keys where name != "topics" {
             #expect(readme.contains("`\(name)`"), "README names the \(name) service")
+        }
+    }
+
+    @Test("every image the compose file builds links the pinned librdkafka statically and installs no librdkafka package")
+    func imagesUseThePinnedLibrdkafka() throws {
+        let repository = Self.dataProcessing.deletingLastPathComponent()
+        let dockerfiles = try Self.services().values.compactMap { service -> String? in
+            (service["build"] as? [String: Any])?["dockerfile"] as? String
+        }
+        #expect(Set(dockerfiles) == ["data_processing/processing_module/Dockerfile", "research_notebooks/Dockerfile"])
+        for path in Set(dockerfiles) {
+            let text = try String(contentsOf: repository.appendingPathComponent(path), encoding: .utf8)
+            let stages = Array(text.components(separatedBy: "\nFROM ").dropFirst())  // before the first: comments
+            #expect(stages.count == 2, "\(path): a build stage and a runtime stage")
+            let build = stages.first ?? ""
+            let runtime = stages.last ?? ""
+            #expect(build.contains("RUN scripts/build-librdkafka.sh /opt/librdkafka"), "\(path) builds librdkafka with the script")
+            #expect(build.contains("ENV PKG_CONFIG_PATH=/opt/librdkafka/lib/pkgconfig"), "\(path) finds it with pkg-config")
+            #expect(!text.contains("librdkafka-dev") && !text.contains("librdkafka1"), "\(path) installs no librdkafka package")
+            #expect(!runtime.contains("/opt/librdkafka"), "\(path): nothing of the static library reaches the runtime image")
+            // The script builds from Debian's source package: the build stage runs on Debian, as the runtime does.
+            #expect(build.contains("swift:6.2-bookworm") && runtime.hasPrefix("debian:bookworm-slim"), "\(path) stays on Debian 12")
         }
     }
 

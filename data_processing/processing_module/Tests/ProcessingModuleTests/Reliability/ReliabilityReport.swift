@@ -32,7 +32,10 @@ enum Reliability {
         guard let line = try? encoder.encode(row) else { return }
         print("reliability: \(String(decoding: line, as: UTF8.self))")
         guard let path = ProcessInfo.processInfo.environment["RELIABILITY_REPORT"] else { return }
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path), !FileManager.default.createFile(atPath: path, contents: nil) {
+            print("reliability: cannot create \(path)")
+            return
+        }
         guard let handle = FileHandle(forWritingAtPath: path) else { return }
         handle.seekToEndOfFile()
         handle.write(line + Data("\n".utf8))
