@@ -134,7 +134,8 @@ def test_notebook_a_reads_a_csv_file(offline, tmp_path):
 def test_notebook_a_reads_a_kafka_topic_on_the_embedded_broker(offline):
     """The Kafka source on loopback: `processing-module broker` and `generate` (3 partitions)."""
     binary = production_replay.find_processing_module()
-    broker = subprocess.Popen([str(binary), "broker", "--partitions", "3", "--topics", "readings"],
+    # setpriv: the broker gets SIGKILL if the test process ends first, however it ends.
+    broker = subprocess.Popen(["/usr/bin/setpriv", "--pdeathsig", "KILL", "--", str(binary), "broker", "--partitions", "3", "--topics", "readings"],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         servers = broker.stdout.readline().strip()

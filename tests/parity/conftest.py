@@ -6,14 +6,14 @@ import subprocess
 from typing import Iterator
 
 import pytest
-from parity_support import processing_module
+from parity_support import DIES_WITH_TEST, processing_module
 
 
 @pytest.fixture
 def broker() -> Iterator[str]:
     """An embedded broker (librdkafka's mock cluster) with one-partition topics; yields its address."""
     process = subprocess.Popen(
-        [str(processing_module()), "broker", "--partitions", "1", "--topics", "readings,statistics,dead"],
+        [*DIES_WITH_TEST, str(processing_module()), "broker", "--partitions", "1", "--topics", "readings,statistics,dead"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

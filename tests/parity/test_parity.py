@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from confluent_kafka import Consumer, Producer, TopicPartition
-from parity_support import processing_module
+from parity_support import DIES_WITH_TEST, processing_module
 
 import shared_functions as sf
 
@@ -108,7 +108,7 @@ def test_run_windows_replay_and_the_module_agree_and_verify_finds_an_altered_res
 
     # 2. The module on the embedded broker.
     produce(broker, frame)
-    module = subprocess.Popen([binary, "run", "--config", str(config), "--metrics-port", "0"], stderr=subprocess.PIPE, text=True)
+    module = subprocess.Popen([*DIES_WITH_TEST, binary, "run", "--config", str(config), "--metrics-port", "0"], stderr=subprocess.PIPE, text=True)
     try:
         # After the input ends, the idle rule advances stream time with the wall clock: the last
         # windows close about one window length (plus grace) later.

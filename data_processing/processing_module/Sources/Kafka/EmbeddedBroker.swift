@@ -4,12 +4,15 @@ import Logging
 /// A Kafka cluster in this process: librdkafka's mock cluster, a real Kafka-protocol broker on
 /// loopback that any client (kcat included) can reach. For development and tests.
 ///
-/// Limits, all librdkafka's (2.0.2): each partition keeps only about 5 MB of record batches
-/// (older ones are dropped), so keep test volumes small or compressed; transactional offset
-/// commits are not stored and aborted transactions are not hidden from `read_committed` readers,
-/// so exactly-once can only be proven against real Kafka; a consumer group waits about 3 seconds
-/// (the initial rebalance delay) before its first assignment; data lives in memory and is gone
-/// when the broker stops.
+/// Limits, all librdkafka's (2.8.0, checked in its `rdkafka_mock*.c`): each partition keeps only
+/// its last 5 MB or 100,000 record batches (older ones are dropped), so keep test volumes small or
+/// compressed; transactional offset commits are not stored, the isolation level is ignored
+/// (aborted transactions are not hidden from `read_committed` readers) and no transaction markers
+/// are written, so exactly-once can only be proven against real Kafka; a new group waits 3 s (the
+/// initial rebalance delay, see ``setGroupInitialRebalanceDelay(milliseconds:)``) before its first
+/// assignment, and a member joining a running group waits `session.timeout.ms` less a second for
+/// the rebalance; a fetch with nothing to return is answered only after `fetch.wait.max.ms`, even
+/// when records arrive meanwhile; data lives in memory and is gone when the broker stops.
 public final class EmbeddedBroker: @unchecked Sendable {
     private let client: KafkaClient
     private let cluster: OpaquePointer
@@ -70,6 +73,34 @@ public final class EmbeddedBroker: @unchecked Sendable {
     /// Forgets errors injected for `request` that have not fired yet.
     public func clearInjectedErrors(on request: KafkaRequest) {
         rd_kafka_mock_clear_request_errors(cluster, request.rawValue)
+    }
+
+    /// Makes broker `id` hold its answer to the next `request` for `milliseconds` (answered
+    /// without error), e.g. to keep a consumer between joining a group and its first assignment.
+    public func delayNextResponse(to request: KafkaRequest, milliseconds: Int32, broker id: Int32 = 1) throws(KafkaError) {
+        let result = shim_mock_push_delayed_error(cluster, id, request.rawValue, RD_KAFKA_RESP_ERR_NO_ERROR, milliseconds)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, operation: "delay \(request) on broker \(id)") }
+    }
+
+    /// How long a new group waits for more members before its first assignment (Kafka's
+    /// `group.initial.rebalance.delay.ms`; the embedded broker's default is 3,000 ms).
+    public func setGroupInitialRebalanceDelay(milliseconds: Int32) {
+        rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, milliseconds)
+    }
+
+    /// Starts recording the requests brokers receive (for ``receivedRequests(_:)``).
+    public func startRequestTracking() {
+        rd_kafka_mock_start_request_tracking(cluster)
+    }
+
+    /// How many requests of kind `request` the brokers received since ``startRequestTracking()``.
+    public func receivedRequests(_ request: KafkaRequest) -> Int {
+        var count = 0
+        guard let requests = rd_kafka_mock_get_requests(cluster, &count) else { return 0 }
+        defer { rd_kafka_mock_request_destroy_array(requests, count) }
+        return UnsafeBufferPointer(start: requests, count: count).count(where: { entry in
+            entry.map { rd_kafka_mock_request_api_key($0) == request.rawValue } ?? false
+        })
     }
 }
 

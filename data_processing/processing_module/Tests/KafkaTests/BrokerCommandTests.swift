@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import TestSupport
 import Testing
 
 /// The `processing-module broker` command, driven as a user would, with kcat as the client.
@@ -13,31 +14,17 @@ struct BrokerCommandTests {
     }
 
     static func run(_ path: String, _ arguments: [String], input: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        let stdin = Pipe()
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ChildProcess.run(URL(fileURLWithPath: path), arguments, input: input).output
     }
 
     @Test("kcat produces to and consumes from the broker the command starts", .enabled(if: kcat != nil, "kcat is not installed"))
     func kcatRoundTrip() throws {
         let kcat = try #require(Self.kcat)
-        let broker = Process()
-        broker.executableURL = Self.executable
-        broker.arguments = ["broker", "--partitions", "3", "--topics", "kcat-in,kcat-out"]
         let output = Pipe()
-        broker.standardOutput = output
-        broker.standardError = FileHandle.nullDevice
-        try broker.run()
+        let broker = try ChildProcess.start(Self.executable, ["broker", "--partitions", "3", "--topics", "kcat-in,kcat-out"]) { process in
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+        }
         defer { if broker.isRunning { broker.terminate() } }
         var firstLine = Data()
         while !firstLine.contains(UInt8(ascii: "\n")) {

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import TestSupport
 import Testing
 
 @Suite("Consumer groups, rebalances and committed offsets")
@@ -115,5 +116,30 @@ struct ConsumerGroupTests {
         let configuration = KafkaConfiguration(["sasl.password": "hunter2", "ssl.key.password": "k3y", "client.id": "x"])
         #expect(!configuration.description.contains("hunter2") && !configuration.description.contains("k3y"))
         #expect(configuration.description.contains("client.id=x"))
+    }
+}
+
+/// librdkafka before 2.3.0 aborted when a cooperative-sticky consumer was destroyed after its
+/// JoinGroup response chose the assignor but before its SyncGroup response brought the first
+/// assignment (confluentinc/librdkafka#4312). The embedded broker holds each SyncGroup answer for
+/// 3 s, and each consumer is closed and destroyed as soon as its group protocol is known (the
+/// assignor is chosen), that is inside the window; an abort ends the whole test process.
+@Suite("Consumers closed before their first assignment")
+struct EarlyCloseTests {
+    @Test("consumers closed between joining and their first assignment, many times in a row, close cleanly (librdkafka #4312)")
+    func closeBeforeFirstAssignment() throws {
+        let broker = try EmbeddedBroker(topics: ["early": 2], logger: KafkaTestSupport.logger)
+        broker.setGroupInitialRebalanceDelay(milliseconds: 100)
+        for round in 0..<12 {
+            try broker.delayNextResponse(to: .syncGroup, milliseconds: 3_000)
+            var consumer: KafkaConsumer? = try KafkaTestSupport.consumer(broker, group: "early-\(round)")
+            try consumer?.subscribe(["early"])
+            #expect(
+                KafkaTestSupport.poll(consumer.map { [$0] } ?? [], seconds: 120, until: { consumer?.rebalanceProtocol == "COOPERATIVE" }),
+                "round \(round): the consumer joined and its assignor is chosen")
+            #expect(consumer?.assignment.isEmpty == true, "round \(round): no assignment yet")
+            try consumer?.close()
+            consumer = nil  // rd_kafka_destroy: where 2.0.2 aborted
+        }
     }
 }

@@ -51,18 +51,3 @@ enum KafkaTestSupport {
         return done()
     }
 }
-
-/// A mutable box for test closures that the compiler requires to be Sendable.
-final class Box<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) { stored = value }
-
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-
-    func update(_ change: (inout Value) -> Void) { lock.withLock { change(&stored) } }
-}

@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import Logging
 import MicroBatching
+import TestSupport
 import Testing
 
 @testable import ProcessingModule
@@ -50,7 +51,7 @@ struct EndToEndTests {
             configuration: KafkaConfiguration(bootstrapServers: broker.bootstrapServers, ["group.id": "export-\(topic)"]), logger: quiet)
         try consumer.assign((0..<partitions).map { CommittedOffset(TopicPartition(topic, $0), offset: 0) })
         var lines: [String] = []
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(120)
         while lines.count < expected, Date() < deadline {
             consumer.poll(timeoutMilliseconds: 100) { message in
                 lines.append(
@@ -81,11 +82,12 @@ struct EndToEndTests {
     }
 
     static func configuration(
-        bootstrap: String, window: String, idleTimeout: String = "1s", guarantee: String = "at-least-once"
+        bootstrap: String, window: String, idleTimeout: String = "1s", guarantee: String = "at-least-once",
+        kafka: String = ""
     ) throws -> ServiceConfiguration {
         try ServiceConfiguration(
             yaml: """
-                kafka: {bootstrap.servers: "\(bootstrap)"}
+                kafka: {bootstrap.servers: "\(bootstrap)"\(kafka.isEmpty ? "" : ", " + kafka)}
                 group_id: e2e
                 pipelines:
                   - name: stats
@@ -128,7 +130,7 @@ struct EndToEndTests {
             do { try runner.run(until: stop) } catch { failure.value = error }
             finished.signal()
         }
-        let results = try Self.read(broker, topic: "results", expected: replay.results.count, seconds: 60)
+        let results = try Self.read(broker, topic: "results", expected: replay.results.count, seconds: 120)
         let deadLetters = try Self.read(broker, topic: "dead", expected: 5, seconds: 10)
         stop.request()
         #expect(finished.wait(timeout: .now() + 30) == .success, "the runner stops when asked")
@@ -217,7 +219,7 @@ struct EndToEndTests {
             bootstrap: broker.bootstrapServers, window: "{size: 30s, grace: 5s}", idleTimeout: "off", guarantee: "exactly-once")
         let produced = try Self.produceDataset(broker, topic: "events", minutes: 6)
         let (runner, stop) = Self.start(service)
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(120)
         while runner.metrics.commits < 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
         broker.injectErrors([.unknownProducerId], on: .endTxn)
         let more = try Self.produceDataset(broker, topic: "events", minutes: 6, from: 6)
@@ -236,12 +238,22 @@ struct EndToEndTests {
     @Test("two instances in one group share the partitions and together produce what one produces")
     func twoInstancesShareTheWork() throws {
         let broker = try EmbeddedBroker(topics: ["events": 4, "results": 1, "dead": 1], logger: Self.quiet)
-        let service = try Self.configuration(bootstrap: broker.bootstrapServers, window: "{size: 30s, grace: 5s}", idleTimeout: "off")
+        // A short session: a member that joins after the group formed waits for a rebalance that
+        // the embedded broker starts one session timeout (less a second) later.
+        let service = try Self.configuration(
+            bootstrap: broker.bootstrapServers, window: "{size: 30s, grace: 5s}", idleTimeout: "off",
+            kafka: "session.timeout.ms: 6000, heartbeat.interval.ms: 1000")
         let (first, stopFirst) = Self.start(service)
         let (second, stopSecond) = Self.start(service)
+        // The work is produced only once both hold partitions, so that each must do a part of it.
+        #expect(
+            ModuleInstance.wait {
+                first.metrics.assignedPartitions > 0 && second.metrics.assignedPartitions > 0
+                    && first.metrics.assignedPartitions + second.metrics.assignedPartitions == 4
+            }, "both instances hold partitions")
         let produced = try Self.produceDataset(broker, topic: "events", minutes: 12)
         let expected = try Self.expectedByStreamTime(broker, service, produced: produced)
-        let results = try Self.read(broker, topic: "results", expected: expected.count, seconds: 60)
+        let results = try Self.read(broker, topic: "results", expected: expected.count, seconds: 120)
         #expect(stopFirst() == nil)
         #expect(stopSecond() == nil)
         #expect(first.counters.recordsIn > 0 && second.counters.recordsIn > 0, "both instances did part of the work")
@@ -259,7 +271,7 @@ struct EndToEndTests {
         var produced = try Self.produceDataset(broker, topic: "events", minutes: 4)
 
         let (first, stopFirst) = Self.start(service)
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(120)
         while first.counters.recordsIn < produced, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
         #expect(stopFirst() == nil)
         let firstResults = first.counters.recordsOut
@@ -269,24 +281,11 @@ struct EndToEndTests {
         let expected = try Self.expectedByStreamTime(broker, service, produced: produced)
 
         let (second, stopSecond) = Self.start(service)
-        let results = try Self.read(broker, topic: "results", expected: expected.count, seconds: 60)
+        let results = try Self.read(broker, topic: "results", expected: expected.count, seconds: 120)
         #expect(stopSecond() == nil)
         #expect(second.counters.recordsIn < produced, "the second run resumed instead of starting over")
         let fromRun = results.map { Self.identity($0.0, $0.1, $0.2) }.sorted()
         #expect(fromRun.count == expected.count, "no window lost or repeated across the restart")
         #expect(fromRun == expected)
-    }
-}
-
-/// A mutable box for values set from other threads in tests.
-final class Box<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) { stored = value }
-
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import TestSupport
 import Testing
 
 @testable import ProcessingModule
@@ -32,7 +33,7 @@ struct BrokerFaultTests {
             bootstrap: broker.bootstrapServers, window: "{size: 30s, grace: 5s}", idleTimeout: "off")
         var produced = try EndToEndTests.produceDataset(broker, topic: "events", minutes: 4)
         let (runner, stop) = EndToEndTests.start(service)
-        let started = Date().addingTimeInterval(30)
+        let started = Date().addingTimeInterval(120)
         while runner.metrics.counters.recordsOut == 0, Date() < started { Thread.sleep(forTimeInterval: 0.1) }
 
         produced += try EndToEndTests.produceDataset(broker, topic: "events", minutes: 4, from: 4)
@@ -84,7 +85,7 @@ struct BrokerFaultTests {
         broker.injectErrors([.coordinatorNotAvailable, .notCoordinator], on: .initProducerId)
         var produced = try EndToEndTests.produceDataset(broker, topic: "events", minutes: 4)
         let (runner, stop) = EndToEndTests.start(service)
-        let started = Date().addingTimeInterval(30)
+        let started = Date().addingTimeInterval(120)
         while runner.metrics.commits < 2, Date() < started { Thread.sleep(forTimeInterval: 0.1) }
         let injections: [(KafkaRequest, [KafkaErrorCode])] = [
             (.addPartitionsToTxn, [.concurrentTransactions, .coordinatorNotAvailable]),

@@ -22,13 +22,13 @@ struct CrashTests {
             // More input arrives, the module runs for a seeded moment (before, during or after its
             // first assignment, which takes about 3 s), then is killed.
             produced += try EndToEndTests.produceDataset(broker, topic: "events", minutes: 2, from: round * 2)
-            let process = try ProcessLifecycleTests.start(configuration)
-            Thread.sleep(forTimeInterval: moments.seconds(in: 1.0...6.0))
+            let process = try ProcessLifecycleTests.start(configuration).process
+            Thread.sleep(forTimeInterval: moments.seconds(in: 1.0...6.0))  // the seeded crash moment, not a wait
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             kills += process.terminationReason == .uncaughtSignal ? 1 : 0
         }
-        let final = try ProcessLifecycleTests.start(configuration)
+        let final = try ProcessLifecycleTests.start(configuration).process
         let service = try ServiceConfiguration(contentsOf: configuration.path)
         let expected = Set(try EndToEndTests.expectedByStreamTime(broker, service, produced: produced))
 

@@ -50,8 +50,8 @@ struct FunctionFailureTests {
         let expectedFailed = replay.deadLetters.filter { $0.header("error_kind") == "function_failed" }.count
 
         let (runner, stop) = EndToEndTests.start(service)
-        let results = try EndToEndTests.read(broker, topic: "results", expected: expectedResults.count, seconds: 60)
-        let deadLetters = try EndToEndTests.read(broker, topic: "dead", expected: expectedFailed, seconds: 30)
+        let results = try EndToEndTests.read(broker, topic: "results", expected: expectedResults.count, seconds: 120)
+        let deadLetters = try EndToEndTests.read(broker, topic: "dead", expected: expectedFailed, seconds: 120)
         #expect(stop() == nil)
         let seen = Set(results.map { EndToEndTests.identity($0.0, $0.1, $0.2) })
         let failedWindows = Set(

@@ -81,8 +81,8 @@ struct HostileInputTests {
         #expect(try producer.flush().delivered == produced)
 
         let (runner, stop) = EndToEndTests.start(service)
-        let deadLetters = try EndToEndTests.read(broker, topic: "dead", expected: expectedKinds.count, seconds: 30)
-        let results = try EndToEndTests.read(broker, topic: "results", expected: 3, seconds: 30)
+        let deadLetters = try EndToEndTests.read(broker, topic: "dead", expected: expectedKinds.count, seconds: 120)
+        let results = try EndToEndTests.read(broker, topic: "results", expected: 3, seconds: 120)
         #expect(stop() == nil)
 
         var kindsByOffset: [Int64: String] = [:]

@@ -1,12 +1,9 @@
 import Foundation
 import Kafka
+import TestSupport
 import Testing
 
 @testable import ProcessingModule
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// A burst far larger than the buffer bound, in `global` scope where one slow partition holds
 /// every window open: the module pauses the partitions furthest ahead, resumes them as windows
@@ -19,20 +16,6 @@ struct MemoryBoundTests {
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") })
         else { return 0 }
         return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
-    }
-
-    static func metric(_ port: Int, _ name: String) -> Double? {
-        let semaphore = DispatchSemaphore(value: 0)
-        let text = Box<String?>(nil)
-        let task = URLSession.shared.dataTask(with: URL(string: "http://127.0.0.1:\(port)/metrics")!) { data, _, _ in
-            text.value = data.map { String(decoding: $0, as: UTF8.self) }
-            semaphore.signal()
-        }
-        task.resume()
-        _ = semaphore.wait(timeout: .now() + 2)
-        guard let line = text.value?.split(separator: "\n").first(where: { $0.hasPrefix(name + "{") || $0.hasPrefix(name + " ") })
-        else { return nil }
-        return line.split(separator: " ").last.flatMap { Double($0) }
     }
 
     @Test("a burst many times the buffer bound: paused and resumed, nothing lost, peak RSS within bound plus overhead")
@@ -54,10 +37,11 @@ struct MemoryBoundTests {
                  window: {size: 5m}, scope: global, event_time_field: ts, idle_timeout: off, max_clock_skew: off,
                  commit_interval: 500ms, max_buffered_bytes: \(boundKB * 1024)}
             """.write(to: configuration, atomically: true, encoding: .utf8)
-        let port = 20_000 + Int(getpid() % 20_000)
-        let process = try ProcessLifecycleTests.start(configuration, metricsPort: port)
+        let instance = try ProcessLifecycleTests.start(configuration)
+        let process = instance.process
+        let port = instance.metricsPort
         defer { if process.isRunning { process.terminate() } }
-        Thread.sleep(forTimeInterval: 5)  // joined the group, assigned, idle
+        #expect(ModuleInstance.wait { instance.assignedPartitions == 4 }, "joined the group and holds every partition")
         let idleKB = Self.residentKilobytes(process.processIdentifier, "VmRSS")
 
         // Sampled from now on, in the background: the module works while the burst is produced.
@@ -66,8 +50,8 @@ struct MemoryBoundTests {
         let sampling = Box(true)
         Thread.detachNewThread {
             while sampling.value {
-                maxPaused.value = max(maxPaused.value, Self.metric(port, "processing_paused_partitions") ?? 0)
-                maxBuffered.value = max(maxBuffered.value, Self.metric(port, "processing_buffered_bytes") ?? 0)
+                maxPaused.value = max(maxPaused.value, ModuleInstance.metric(port: port, "processing_paused_partitions") ?? 0)
+                maxBuffered.value = max(maxBuffered.value, ModuleInstance.metric(port: port, "processing_buffered_bytes") ?? 0)
                 Thread.sleep(forTimeInterval: 0.1)
             }
         }
@@ -98,7 +82,7 @@ struct MemoryBoundTests {
         var seen: Set<String> = []
         let deadline = Date().addingTimeInterval(120)
         while !expected.isSubset(of: seen), Date() < deadline {
-            if Self.metric(port, "processing_records_in_total") ?? 0 >= Double(records) {
+            if ModuleInstance.metric(port: port, "processing_records_in_total") ?? 0 >= Double(records) {
                 seen = Set(try EndToEndTests.read(broker, topic: "results", expected: expected.count, seconds: 5).map {
                     EndToEndTests.identity($0.0, $0.1, $0.2)
                 })
