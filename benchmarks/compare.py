@@ -250,7 +250,8 @@ def time_module_input(ports: list[int], records: int, timeout: float) -> dict:
 
     With several instances, each must hold partitions within a second of the first records read;
     otherwise UnevenStart is raised (librdkafka's mock cluster makes a member that joins a running
-    group wait 45 to 90 s for its assignment, so a late joiner would measure that wait instead)."""
+    group wait session.timeout.ms less a second, 44 s by default, for its assignment, so a late
+    joiner would measure that wait instead)."""
     first = None
     deadline = time.monotonic() + timeout
     total = 0
@@ -370,7 +371,10 @@ def measure_window_close(bootstrap: str, partitions: int, source: str, output: s
     readable on `output`. The first `warmup_rounds` rounds are not counted: right after the
     pipeline's assignment, the first records wait for up to a few hundred milliseconds.
     """
-    base = 1_800_000_000_000 - 1_800_000_000_000 % WINDOW_MS
+    # Event times end before now: the module dead-letters event times more than max_clock_skew (1 h)
+    # ahead of the wall clock, and a fixed date would drift past that bound as time goes by.
+    now_ms = int(time.time() * 1000)
+    base = now_ms - now_ms % WINDOW_MS - (rounds + warmup_rounds + 2) * WINDOW_MS
     run = int(time.time())  # in the keys, so that results of an earlier run on the same topic never match
     sends = []
     for round_number in range(rounds + warmup_rounds + 1):
@@ -548,7 +552,7 @@ SCALING_ATTEMPTS = 3
 
 
 def module_run(binary: Path, work: Path, bootstrap: str, group: str, output_topic: str, instances: int, records: int,
-               partitions: int) -> tuple[dict, list[dict]]:
+               partitions: int, overrides: tuple[str, ...] = ()) -> tuple[dict, list[dict]]:
     """`instances` processing modules in one consumer group over the readings; with several, up to
     SCALING_ATTEMPTS tries (fresh group and output topic `<output_topic>-<attempt>`) for a start
     where every instance gets partitions in the first assignment."""
@@ -556,7 +560,7 @@ def module_run(binary: Path, work: Path, bootstrap: str, group: str, output_topi
     for attempt in range(1, (SCALING_ATTEMPTS if instances > 1 else 1) + 1):
         name, output = (group, output_topic) if instances == 1 else (f"{group}-{attempt}", f"{output_topic}-{attempt}")
         started = time.perf_counter()
-        children = start_modules(binary, work, bootstrap, name, "statistics", "readings", output, instances)
+        children = start_modules(binary, work, bootstrap, name, "statistics", "readings", output, instances, overrides)
         ports = [port for _, port in children]
         try:
             timing = time_module_input(ports, records, timeout=1800)
@@ -622,6 +626,7 @@ def environment(binary: Path) -> dict:
         "packages": versions,
         "python_librdkafka": confluent_kafka.libversion()[0],
         "kcat": command("kcat", "-V").splitlines()[0] if command("kcat", "-V") else "",
+        "module": command(str(binary), "--version"),
         "git_commit": command("git", "-C", str(REPOSITORY), "rev-parse", "HEAD"),
         "git_dirty": bool(command("git", "-C", str(REPOSITORY), "status", "--porcelain", "--untracked-files=no")),
         "binary_sha256": hashlib.sha256(binary.read_bytes()).hexdigest(),
@@ -760,6 +765,9 @@ def main() -> None:
     parser.add_argument("--peer-timeout", type=float, default=3600, help="seconds allowed per peer")
     parser.add_argument("--keep-work", action="store_true", help="keep the work folder (logs, window files)")
     parser.add_argument("--module-log-level", default="warning", help="log level of the processing-module runs")
+    parser.add_argument("--module-set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a pipelines-file override for the throughput runs of the module (repeatable), "
+                             "e.g. kafka.queued.min.messages=20000")
     parser.add_argument("--render", type=Path, metavar="JSON",
                         help="only rewrite latest.md and throughput.png (in --results) from a report file")
     arguments = parser.parse_args()
@@ -790,7 +798,7 @@ def main() -> None:
                    work / "broker.log", start_new_session=True)
     report: dict = {"parameters": {"records": arguments.records, "keys": arguments.keys,
                                    "partitions": arguments.partitions, "window": "5m tumbling, grace 0",
-                                   "guarantee": "at-least-once"},
+                                   "guarantee": "at-least-once", "module_overrides": arguments.module_set},
                     "environment": environment(binary), "method": METHOD, "systems": {}, "phases_seconds": {},
                     "notes": []}
     try:
@@ -829,7 +837,8 @@ def main() -> None:
 
         phase = time.monotonic()
         report["systems"][MODULE], results[MODULE] = module_run(
-            binary, work, bootstrap, "bench-pm1", "statistics-1", 1, arguments.records, arguments.partitions)
+            binary, work, bootstrap, "bench-pm1", "statistics-1", 1, arguments.records, arguments.partitions,
+            tuple(arguments.module_set))
         report["phases_seconds"]["processing module"] = time.monotonic() - phase
 
         if "latency" not in skip:
@@ -848,7 +857,8 @@ def main() -> None:
             phase = time.monotonic()
             try:
                 report["systems"][MODULE_2], results[MODULE_2] = module_run(
-                    binary, work, bootstrap, "bench-pm2", "statistics-2", 2, arguments.records, arguments.partitions)
+                    binary, work, bootstrap, "bench-pm2", "statistics-2", 2, arguments.records, arguments.partitions,
+                    tuple(arguments.module_set))
             except RuntimeError as error:
                 report["notes"].append(str(error))
             report["phases_seconds"]["processing module x2"] = time.monotonic() - phase

@@ -8,11 +8,13 @@ import Logging
 /// - `poll` hands out up to `maxMessages` messages per call as zero-copy views, with no Swift
 ///   allocation per message.
 /// - No automatic commits or offset stores: progress is committed explicitly, with metadata.
-/// - A deeper prefetch queue than librdkafka's (`queued.min.messages` 200,000, not 100,000):
-///   librdkafka 2.0 pauses fetching for a fixed second whenever the queue holds that many
-///   messages, which starves a fast consumer. Measured on the pipeline (docs/BENCHMARKS.md):
-///   100,000 gave about 130,000 records/s and 84 MiB, 200,000 about 190,000 and 127 MiB, and
-///   1,000,000 about 190,000 and 385 MiB. Any value can be set in the pipelines file's `kafka:`.
+/// - A small prefetch queue that is refilled at once: `queued.min.messages` 20,000 (librdkafka:
+///   100,000) with `fetch.queue.backoff.ms` 10 (librdkafka: 1,000, a fixed pause whenever the queue
+///   is full). At 250,000 records/s the queue holds about 80 ms of work and a full queue postpones
+///   the next fetch by 10 ms, not a second, so the consumer never starves while about 20,000
+///   messages wait in memory. Measured on the pipeline (docs/BENCHMARKS.md, 5 runs each):
+///   200,000 with the 1 s pause gave 212,000-224,000 records/s at 132-142 MiB peak RSS, these
+///   settings 234,000-289,000 at 69-73 MiB. Any value can be set in the pipelines file's `kafka:`.
 ///
 /// Thread safety: poll from one thread; the other calls may come from any thread.
 public final class KafkaConsumer: @unchecked Sendable {
@@ -22,7 +24,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         "enable.auto.offset.store": "false",
         "partition.assignment.strategy": "cooperative-sticky",
         "auto.offset.reset": "earliest",
-        "queued.min.messages": "200000",
+        "queued.min.messages": "20000",
+        "fetch.queue.backoff.ms": "10",
         "enable.partition.eof": "false",
     ]
 
@@ -179,6 +182,10 @@ public final class KafkaConsumer: @unchecked Sendable {
         defer { rd_kafka_topic_partition_list_destroy(list) }
         return NativePartitionList(borrowing: list).topicPartitions.sorted()
     }
+
+    /// The group's rebalance protocol once a JoinGroup response chose the assignor: `COOPERATIVE`
+    /// (this consumer's cooperative-sticky) or `EAGER`; `NONE` before (not joined yet).
+    public var rebalanceProtocol: String { String(cString: rd_kafka_rebalance_protocol(client.handle)) }
 
     /// Stops fetching `partitions` until resumed (messages already fetched are still delivered).
     public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {

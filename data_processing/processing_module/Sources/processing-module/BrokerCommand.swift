@@ -11,9 +11,11 @@ struct BrokerCommand: ParsableCommand {
         abstract: "Run an embedded Kafka broker (librdkafka's mock cluster) on loopback until interrupted.",
         discussion: """
             Prints the bootstrap servers on the first line of standard output, so that
-            `kcat -b <servers> -L` and any Kafka client can use it. Limits: about 5 MB kept per
-            partition; transactional offset commits are not stored and aborted transactions are not
-            hidden; consumer groups wait about 3 s before their first assignment; data is in memory.
+            `kcat -b <servers> -L` and any Kafka client can use it. Limits (librdkafka 2.8.0's mock
+            cluster): the last 5 MB or 100,000 record batches kept per partition; transactional offset
+            commits are not stored, aborted transactions are not hidden and no transaction markers are
+            written; a new consumer group waits 3 s before its first assignment, a member joining a
+            running group waits session.timeout.ms less a second; data is in memory.
             """
     )
 
