@@ -23,7 +23,7 @@ help:
 	@echo "make notebooks     create the Python environment and start Jupyter Lab on research_notebooks/"
 	@echo "make reliability   the reliability suite at full scale (20 crashes, ...), with its table (about 10 minutes)"
 	@echo "make soak          10 minutes of continuous load; RSS and lag sampled every 5 s; fails if RSS grows"
-	@echo "make bench         engine figures, then this module against kcat, a confluent-kafka loop, Quix Streams and Faust (about 15 minutes)"
+	@echo "make bench         engine figures, then this module against kcat, a confluent-kafka loop, Quix Streams and Faust (about 10 minutes)"
 	@echo "make bench-engine  engine throughput and memory per buffered record (about 2 minutes)"
 	@echo "make bench-kafka   Kafka layer produce/consume throughput against kcat (about 1 minute)"
 	@echo "make bench-pipeline end-to-end function_a pipeline on the embedded broker against kcat (about 1 minute)"
