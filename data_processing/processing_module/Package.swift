@@ -11,7 +11,10 @@
 //
 // Dependencies, each justified: swift-log (librdkafka's logs and the service's own go to one
 // logging API that operators can route), swift-argument-parser (commands, flags and validation
-// messages in the style users know), Yams (the pipelines file is YAML).
+// messages in the style users know), Yams (the pipelines file is YAML), swift-service-lifecycle
+// (the services of `run` with signal handling and a bounded graceful shutdown), swift-metrics
+// (one metrics API, so operators can route the figures to another backend) with swift-prometheus
+// as its backend (the `/metrics` exposition). None of them pulls in swift-nio.
 import PackageDescription
 
 /// Every target of the project builds without warnings: a warning is an error (dependencies excepted).
@@ -28,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka-static"),
@@ -47,6 +53,9 @@ let package = Package(
                 .product(name: "MicroBatching", package: "shared_functions"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
@@ -58,6 +67,8 @@ let package = Package(
                 .product(name: "SharedFunctions", package: "shared_functions"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -71,6 +82,7 @@ let package = Package(
                 .product(name: "SharedFunctions", package: "shared_functions"),
                 .product(name: "MicroBatching", package: "shared_functions"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

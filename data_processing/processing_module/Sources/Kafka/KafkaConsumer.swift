@@ -31,7 +31,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     let client: KafkaClient
     private let queue: OpaquePointer
-    private let logger: Logger
+    let logger: Logger
     private var messageBuffer: [UnsafeMutablePointer<rd_kafka_message_t>?]
 
     /// Creates a consumer; `configuration` needs `bootstrap.servers` and `group.id`.
@@ -67,31 +67,6 @@ public final class KafkaConsumer: @unchecked Sendable {
         // Destroying the client may still revoke partitions; this object can no longer handle it.
         client.callbacks.onRebalance = nil
         rd_kafka_queue_destroy(queue)
-    }
-
-    /// Applies a rebalance to librdkafka: assign the given partitions (incrementally under the
-    /// cooperative protocol), or unassign them on revocation or failure. Errors go to `logger`
-    /// when there is one (there is none while the consumer is being destroyed).
-    static func applyRebalance(
-        handle: OpaquePointer, error: rd_kafka_resp_err_t, list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>,
-        logger: Logger? = nil
-    ) {
-        let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
-        func report(_ failure: OpaquePointer?, _ operation: String) {
-            guard let failure else { return }
-            let error = KafkaError(consuming: failure, operation: operation)
-            logger?.error("\(error)")
-        }
-        switch (error, cooperative) {
-        case (RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, true):
-            report(rd_kafka_incremental_assign(handle, list), "incremental_assign")
-        case (RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, false):
-            _ = rd_kafka_assign(handle, list)
-        case (RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS, true):
-            report(rd_kafka_incremental_unassign(handle, list), "incremental_unassign")
-        default:
-            _ = rd_kafka_assign(handle, nil)
-        }
     }
 
     /// Handlers for decoded statistics and client errors.
@@ -246,6 +221,17 @@ public final class KafkaConsumer: @unchecked Sendable {
         try client.partitionCount(of: topic, timeoutMilliseconds: timeoutMilliseconds)
     }
 
+    /// The next offset this consumer hands to the application for `partition` (past the last
+    /// message delivered, and past transaction markers, which librdkafka never delivers); `nil`
+    /// before anything was consumed from it.
+    public func position(of partition: TopicPartition) -> Int64? {
+        let list = NativePartitionList([partition])
+        guard rd_kafka_position(client.handle, list.pointer) == RD_KAFKA_RESP_ERR_NO_ERROR,
+            let position = list.elements.first?.offset, position >= 0
+        else { return nil }
+        return position
+    }
+
     /// Messages between this consumer's position and the high watermark, from locally cached
     /// watermarks (refreshed by fetches); `nil` when unknown.
     public func lag(of partition: TopicPartition) -> Int64? {
@@ -254,10 +240,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         guard rd_kafka_get_watermark_offsets(client.handle, partition.topic, partition.partition, &low, &high)
             == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0
         else { return nil }
-        let list = NativePartitionList([partition])
-        guard rd_kafka_position(client.handle, list.pointer) == RD_KAFKA_RESP_ERR_NO_ERROR,
-            let position = list.elements.first?.offset, position >= 0
-        else { return nil }
+        guard let position = position(of: partition) else { return nil }
         return max(high - position, 0)
     }
 
@@ -265,30 +248,5 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func close() throws(KafkaError) {
         let result = rd_kafka_consumer_close(client.handle)
         guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, operation: "close consumer") }
-    }
-
-    private func rebalance(
-        handle: OpaquePointer, error: rd_kafka_resp_err_t, list: NativePartitionList, handler: RebalanceHandler
-    ) {
-        let partitions = list.topicPartitions
-        switch error {
-        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-            if let offsets = handler.assigned(partitions, self) {
-                let byPartition = Dictionary(offsets.map { ($0.topicPartition, $0) }, uniquingKeysWith: { $1 })
-                for index in list.elements.indices {
-                    let element = list.elements[index]
-                    let key = TopicPartition(String(cString: element.topic), element.partition)
-                    if let offset = byPartition[key]?.offset { list.elements[index].offset = offset }
-                }
-            }
-            logger.info("partitions assigned: \(partitions.map(\.description).joined(separator: ", "))")
-        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
-            let lost = rd_kafka_assignment_lost(handle) != 0
-            handler.revoked(partitions, lost, self)
-            logger.info("partitions \(lost ? "lost" : "revoked"): \(partitions.map(\.description).joined(separator: ", "))")
-        default:
-            logger.error("rebalance failed: \(KafkaError(error, operation: "rebalance"))")
-        }
-        Self.applyRebalance(handle: handle, error: error, list: list.pointer, logger: logger)
     }
 }

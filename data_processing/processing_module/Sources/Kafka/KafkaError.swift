@@ -12,6 +12,8 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     public let code: Int32
     /// librdkafka's name for the code, e.g. `_TRANSPORT` or `NOT_COORDINATOR`.
     public let codeName: String
+    /// The code as a value to compare with the named ones (``KafkaErrorCode/timedOut``, ...).
+    public var errorCode: KafkaErrorCode { KafkaErrorCode(rawValue: code) }
     /// The operation that failed.
     public let operation: String
     /// What went wrong, in words.

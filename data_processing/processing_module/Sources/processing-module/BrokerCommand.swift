@@ -3,9 +3,10 @@ import Dispatch
 import Foundation
 import Kafka
 import Logging
+import UnixSignals
 
 /// `processing-module broker`: an embedded Kafka broker in the foreground, for development.
-struct BrokerCommand: ParsableCommand {
+struct BrokerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "broker",
         abstract: "Run an embedded Kafka broker (librdkafka's mock cluster) on loopback until interrupted.",
@@ -33,7 +34,7 @@ struct BrokerCommand: ParsableCommand {
         guard partitions >= 1 else { throw ValidationError("--partitions must be at least 1 (got \(partitions))") }
     }
 
-    func run() throws {
+    func run() async throws {
         var logger = Logger(label: "embedded-broker")
         logger.logLevel = .warning
         let names = topics.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -43,22 +44,7 @@ struct BrokerCommand: ParsableCommand {
         FileHandle.standardError.write(
             Data("embedded broker: \(brokers) broker(s), topics \(names.joined(separator: ", ")) with \(partitions) partitions; Ctrl-C stops it\n".utf8))
         FileHandle.standardOutput.synchronizeFile()
-        waitForTermination()
+        for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { break }
         withExtendedLifetime(broker) {}
     }
-}
-
-/// Blocks until SIGINT or SIGTERM.
-func waitForTermination() {
-    let stop = DispatchSemaphore(value: 0)
-    var sources: [DispatchSourceSignal] = []
-    for signalNumber in [SIGINT, SIGTERM] {
-        signal(signalNumber, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-        source.setEventHandler { stop.signal() }
-        source.resume()
-        sources.append(source)
-    }
-    stop.wait()
-    withExtendedLifetime(sources) {}
 }

@@ -2,11 +2,13 @@ import ArgumentParser
 import Foundation
 import Kafka
 import Logging
+import MicroBatching
 import ProcessingModule
 import SharedFunctions
+import Synchronization
 
 /// `processing-module demo`: the whole pipeline on an embedded broker, live in the terminal.
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run function_a and function_b pipelines on generated sensor readings over an embedded broker.",
@@ -35,7 +37,7 @@ struct DemoCommand: ParsableCommand {
         guard (1...1_000).contains(sensors) else { throw ValidationError("--sensors must be between 1 and 1000 (got \(sensors))") }
     }
 
-    func run() throws {
+    func run() async throws {
         let logger = {
             var logger = Logger(label: "demo")
             logger.logLevel = .warning
@@ -56,82 +58,96 @@ struct DemoCommand: ParsableCommand {
                      function: function_b, parameters: {threshold: 3.5, min_records: 8},
                      window: {size: 5m, grace: 10s}, event_time_field: ts, commit_interval: 500ms}
                 """)
-        let stop = StopSignal()
-        installTerminationHandler(stop)
-        let display = LiveDisplay(windowsWanted: keepRunning ? nil : windows, stop: stop)
+        for pipeline in service.pipelines { print(LiveDisplay.header(pipeline)) }
+        let display = LiveDisplay(windowsWanted: keepRunning ? nil : windows)
+        let services = try ModuleServices(
+            service: service, run: RunConfiguration(metricsPort: 0, progressInterval: nil), logger: logger,
+            observe: { display.show($0) })
+        let generatorStop = StopSignal()
         let generator = SensorGenerator(sensors: sensors)
         let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: broker.bootstrapServers), logger: logger)
-        let speed = self.speed
-        let generatorDone = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            defer { generatorDone.signal() }
-            do {
-                _ = try generator.run(producer: producer, topic: "readings", speed: speed, limit: nil, stop: stop)
-            } catch {
-                logger.error("generator failed: \(error)")
-                stop.request()
-            }
-        }
+        let generating = ThreadedService(
+            name: "generator", stop: generatorStop, logger: logger, abandonment: { CancellationError() },
+            body: { [speed] in _ = try generator.run(producer: producer, topic: "readings", speed: speed, limit: nil, stop: generatorStop) })
         print("generating \(sensors) sensors at \(Int(speed))x real time; results appear as 5-minute windows close")
-        try runPipelines(service, stop: stop, logger: logger) { runner in
-            runner.onProduced = { record in display.show(record) }
+        let generatorTask = Task { try await generating.run() }
+        let ending = Task {
+            await display.untilEnough()
+            await services.stop()
         }
-        _ = generatorDone.wait(timeout: .now() + 5)
+        defer { ending.cancel() }
+        try await services.run()
+        generatorStop.request()
+        try? await generatorTask.value
         _ = try? producer.flush(timeoutMilliseconds: 2_000)
         print("demo finished: \(display.summary)")
         withExtendedLifetime((broker, producer)) {}
     }
 }
 
-/// Prints results as they are produced and asks to stop once enough windows were shown.
-final class LiveDisplay: @unchecked Sendable {
-    private let lock = NSLock()
-    private let windowsWanted: Int?
-    private let stop: StopSignal
-    private var windowEnds: Set<String> = []
-    private var statistics = 0
-    private var anomalies = 0
-    private var deadLetters = 0
+/// Prints results as they are produced and says when enough windows were shown.
+final class LiveDisplay: Sendable {
+    private struct Tally {
+        var windowEnds: Set<Int64> = []
+        var statistics = 0
+        var anomalies = 0
+        var deadLetters = 0
+    }
 
-    init(windowsWanted: Int?, stop: StopSignal) {
+    private let windowsWanted: Int?
+    private let tally = Mutex(Tally())
+    private let enough: AsyncStream<Void>
+    private let enoughContinuation: AsyncStream<Void>.Continuation
+
+    init(windowsWanted: Int?) {
         self.windowsWanted = windowsWanted
-        self.stop = stop
+        (enough, enoughContinuation) = AsyncStream.makeStream(of: Void.self)
+    }
+
+    /// One line naming a pipeline's function and version, what it reads and writes, and its windows.
+    static func header(_ pipeline: PipelineConfiguration) -> String {
+        let summary = (try? FunctionRegistry.standard.description(of: pipeline.function.name).description) ?? ""
+        return "pipeline \(pipeline.name): \(pipeline.function.name) \(pipeline.function.version) (\(summary)), "
+            + "\(pipeline.inputTopic) -> \(pipeline.outputTopic), \(pipeline.engine.window)"
     }
 
     var summary: String {
-        lock.withLock { "\(windowEnds.count) windows, \(statistics) statistics, \(anomalies) anomalies, \(deadLetters) dead letters" }
+        tally.withLock { "\($0.windowEnds.count) windows, \($0.statistics) statistics, \($0.anomalies) anomalies, \($0.deadLetters) dead letters" }
     }
 
-    func show(_ record: ProducedRecord) {
-        lock.withLock {
-            let value = String(decoding: record.value ?? [], as: UTF8.self)
-            let key = record.key.map { String(decoding: $0, as: UTF8.self) } ?? "-"
-            switch record.header("function") {
-            case "function_a" where record.header("error_kind") == nil:
-                statistics += 1
-                let window = Self.window(record)
-                if windowEnds.insert(record.header("window_end") ?? "").inserted {
-                    print("── window \(window) closed (\(record.header("close_reason") ?? "")) ──")
+    /// Returns once more than the wanted windows were shown (never with `--keep-running`).
+    func untilEnough() async {
+        for await _ in enough { return }
+    }
+
+    func show(_ output: PipelineOutput) {
+        tally.withLock { tally in
+            switch output {
+            case .result(let result) where result.provenance.function == "function_a":
+                tally.statistics += 1
+                let key = result.provenance.key ?? "-"
+                if tally.windowEnds.insert(result.provenance.window.end).inserted {
+                    print("── window \(Self.clock(result.provenance.window)) closed (\(result.provenance.closeReason.rawValue)) ──")
                 }
-                print("  \(key)  \(Self.summary(of: value))")
-                if let windowsWanted, windowEnds.count > windowsWanted { stop.request() }
-            case "function_b" where record.header("error_kind") == nil:
-                anomalies += 1
-                print("  ANOMALY \(key) in \(Self.window(record)): \(value)")
-            default:
-                deadLetters += 1
-                print("  dead letter (\(record.header("error_kind") ?? "?")): \(record.header("error_message") ?? "")")
+                print("  \(key)  \(Self.summary(of: String(decoding: result.value, as: UTF8.self)))")
+                if let windowsWanted, tally.windowEnds.count > windowsWanted { enoughContinuation.yield() }
+            case .result(let result):
+                tally.anomalies += 1
+                let key = result.provenance.key ?? "-"
+                print("  ANOMALY \(key) in \(Self.clock(result.provenance.window)): \(String(decoding: result.value, as: UTF8.self))")
+            case .deadLetter(let letter):
+                tally.deadLetters += 1
+                print("  dead letter (\(letter.kind.rawValue)): \(letter.message)")
             }
         }
     }
 
-    static func window(_ record: ProducedRecord) -> String {
-        func clock(_ text: String?) -> String {
-            guard let milliseconds = text.flatMap(Int64.init) else { return "?" }
+    static func clock(_ window: Window) -> String {
+        func time(_ milliseconds: Int64) -> String {
             let seconds = (milliseconds / 1_000) % 86_400
             return String(format: "%02d:%02d", seconds / 3_600, (seconds / 60) % 60)
         }
-        return "\(clock(record.header("window_start")))–\(clock(record.header("window_end")))"
+        return "\(time(window.start))–\(time(window.end))"
     }
 
     static func summary(of json: String) -> String {

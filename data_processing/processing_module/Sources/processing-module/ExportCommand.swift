@@ -29,38 +29,24 @@ struct ExportCommand: ParsableCommand {
         logger.logLevel = .warning
         let consumer = try KafkaConsumer(
             configuration: KafkaConfiguration(bootstrapServers: servers, ["group.id": "export-\(UUID().uuidString)"]), logger: logger)
-        let partitions = try consumer.partitionCount(of: topic)
-        var remaining: [Int32: Int64] = [:]
-        var starts: [CommittedOffset] = []
-        for partition in 0..<Int32(partitions) {
-            let marks = try consumer.watermarks(of: TopicPartition(topic, partition))
-            let first = max(fromOffset ?? marks.low, marks.low)
-            if first < marks.high {
-                remaining[partition] = marks.high
-                starts.append(CommittedOffset(TopicPartition(topic, partition), offset: first))
-            }
-        }
-        try consumer.assign(starts)
+        defer { try? consumer.close() }
+        let reader = TopicRangeReader(consumer: consumer, topic: topic)
+        let ranges = try reader.watermarks().mapValues { _ in (fromOffset ?? 0)...Int64.max }
         let handle = output == "-" ? FileHandle.standardOutput : try FileHandle(forWritingTo: Self.create(output))
         var written = 0
         var buffer = ""
-        while !remaining.isEmpty {
-            consumer.poll(timeoutMilliseconds: 200) { message in
-                guard let high = remaining[message.partition] else { return }
-                buffer += ExportLine.encode(
-                    partition: message.partition, offset: message.offset, timestamp: message.timestamp?.milliseconds,
-                    key: message.key.map(Array.init), value: message.value.map(Array.init)) + "\n"
-                written += 1
-                if message.offset + 1 >= high { remaining[message.partition] = nil }
-            }
+        try reader.read(ranges) { record in
+            buffer += ExportLine.encode(
+                partition: record.partition, offset: record.offset, timestamp: record.timestamp, key: record.key, value: record.value)
+                + "\n"
+            written += 1
             if buffer.utf8.count > 1 << 20 {
                 handle.write(Data(buffer.utf8))
                 buffer = ""
             }
         }
         handle.write(Data(buffer.utf8))
-        try consumer.close()
-        FileHandle.standardError.write(Data("exported \(written) records of \(topic) (\(partitions) partitions)\n".utf8))
+        FileHandle.standardError.write(Data("exported \(written) records of \(topic) (\(ranges.count) partitions)\n".utf8))
     }
 
     static func create(_ path: String) throws -> URL {

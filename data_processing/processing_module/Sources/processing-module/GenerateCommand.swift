@@ -3,9 +3,11 @@ import Foundation
 import Kafka
 import Logging
 import ProcessingModule
+import ServiceLifecycle
+import Synchronization
 
 /// `processing-module generate`: the demo's sensor readings, to any broker.
-struct GenerateCommand: ParsableCommand {
+struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Produce realistic sensor readings with injected anomalies to a Kafka topic.",
@@ -36,7 +38,7 @@ struct GenerateCommand: ParsableCommand {
         if let count, count < 1 { throw ValidationError("--count must be at least 1 (got \(count))") }
     }
 
-    func run() throws {
+    func run() async throws {
         let servers = try requireBootstrapServers(bootstrapServers)
         var logger = Logger(label: "generate")
         logger.logLevel = .warning
@@ -44,10 +46,26 @@ struct GenerateCommand: ParsableCommand {
             configuration: KafkaConfiguration(bootstrapServers: servers, ["linger.ms": "50", "batch.num.messages": "10000"]),
             logger: logger)
         let stop = StopSignal()
-        installTerminationHandler(stop)
-        let produced = try SensorGenerator(sensors: sensors).run(producer: producer, topic: topic, speed: speed, limit: count, stop: stop)
+        let produced = ProducedCount()
+        let generator = SensorGenerator(sensors: sensors)
+        let generating = ThreadedService(
+            name: "generator", stop: stop, logger: logger, abandonment: { CancellationError() },
+            body: { [topic, speed, count] in
+                let count = try generator.run(producer: producer, topic: topic, speed: speed, limit: count, stop: stop)
+                produced.value.store(count, ordering: .relaxed)
+            })
+        // SIGINT or SIGTERM, or the last reading, ends the generator.
+        let configuration = ServiceGroupConfiguration(
+            services: [.init(service: generating, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigint, .sigterm], logger: logger)
+        try await ServiceGroup(configuration: configuration).run()
         let summary = try producer.flush(timeoutMilliseconds: 60_000)
-        FileHandle.standardError.write(Data("produced \(produced) readings to \(topic): \(summary.delivered) acknowledged, \(summary.failures.count) failed\n".utf8))
+        FileHandle.standardError.write(Data("produced \(produced.value.load(ordering: .relaxed)) readings to \(topic): \(summary.delivered) acknowledged, \(summary.failures.count) failed\n".utf8))
         if !summary.failures.isEmpty { throw ExitCode.failure }
     }
+}
+
+/// The readings the generator thread produced, read once it ended.
+private final class ProducedCount: Sendable {
+    let value = Atomic(0)
 }

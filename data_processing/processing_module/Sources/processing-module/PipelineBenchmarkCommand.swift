@@ -64,13 +64,13 @@ struct PipelineBenchmarkCommand: ParsableCommand {
                   - {name: bench, input: bench-in, output: bench-out, dead_letters: bench-dead, function: function_a,
                      window: {size: 5m}, event_time_field: ts, idle_timeout: off, max_clock_skew: off}
                 """)
-        let runner = PipelineRunner(configuration: service.pipelines[0], kafka: service.kafka, groupID: service.groupID, logger: logger)
-        let stop = StopSignal()
+        let runner = try PipelineRunner(configuration: service.pipelines[0], kafka: service.kafka, groupID: service.groupID, logger: logger)
         let finished = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            do { try runner.run(until: stop) } catch { print("pipeline failed: \(error)") }
+        let thread = Thread {
+            do { try runner.run() } catch { print("pipeline failed: \(error)") }
             finished.signal()
         }
+        thread.start()
         var firstRecordAt: UInt64?
         let deadline = Date().addingTimeInterval(600)
         while runner.metrics.counters.recordsIn < records, Date() < deadline {
@@ -78,7 +78,7 @@ struct PipelineBenchmarkCommand: ParsableCommand {
             Thread.sleep(forTimeInterval: 0.005)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - (firstRecordAt ?? 0)) / 1e9
-        stop.request()
+        runner.stop.request()
         finished.wait()
         let metrics = runner.metrics
         let rate = Double(metrics.counters.recordsIn) / seconds

@@ -3,7 +3,7 @@ import ProcessingModule
 
 /// `processing-module`: the Kafka micro-batch processing service and its tools.
 @main
-struct ProcessingModuleCommand: ParsableCommand {
+struct ProcessingModuleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "processing-module",
         abstract: "Kafka micro-batch processing with the shared window functions.",

@@ -5,7 +5,7 @@ import Logging
 import ProcessingModule
 
 /// `processing-module run`: the production service.
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the pipelines of a pipelines file against Kafka until SIGTERM or SIGINT.")
@@ -45,7 +45,7 @@ struct RunCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: "Seconds allowed for a graceful stop after SIGTERM (commit, leave the group); then the process exits 0 anyway.")
+        help: "Seconds allowed for a graceful stop after SIGTERM (commit, leave the group); a stop that takes longer exits with status 3, logging what it left uncommitted.")
     var shutdownTimeout: Double = 30
 
     func validate() throws {
@@ -62,7 +62,7 @@ struct RunCommand: ParsableCommand {
         guard shutdownTimeout > 0 else { throw ValidationError("--shutdown-timeout must be more than 0 (got \(shutdownTimeout))") }
     }
 
-    func run() throws {
+    func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let path = config ?? environment["PROCESSING_MODULE_CONFIG"] else {
             throw ValidationError("--config (or PROCESSING_MODULE_CONFIG) must name the pipelines file")
@@ -74,6 +74,23 @@ struct RunCommand: ParsableCommand {
         guard service.kafka["bootstrap.servers"]?.isEmpty == false else {
             throw ConfigurationError(key: "kafka.bootstrap.servers", "is required to run (or pass --bootstrap-servers)")
         }
+        let logger = try makeLogger(environment)
+        let run = try runConfiguration(environment)
+        logger.info(
+            "starting \(ModuleVersion.description)",
+            metadata: ["version": "\(ModuleVersion.current)", "librdkafka": "\(KafkaLibrary.version)"])
+        logger.info("kafka: \(service.kafka)")
+        let services = try ModuleServices(service: service, run: run, logger: logger)
+        if let operations = services.operations { logger.info("serving /metrics and /healthz on port \(operations.server.port)") }
+        do {
+            try await services.run()
+        } catch let overrun as ShutdownOverrunError {
+            logger.error("graceful stop took longer than \(shutdownTimeout) s: \(overrun)")
+            throw ExitCode(3)
+        }
+    }
+
+    private func makeLogger(_ environment: [String: String]) throws -> Logger {
         let format = logFormat ?? environment["PROCESSING_MODULE_LOG_FORMAT"] ?? "text"
         guard ["text", "json"].contains(format) else {
             throw ConfigurationError(key: "PROCESSING_MODULE_LOG_FORMAT", "must be text or json (got \(format))")
@@ -81,32 +98,17 @@ struct RunCommand: ParsableCommand {
         var logger =
             format == "json" ? Logger(label: "processing-module") { JSONLogHandler(label: $0) } : Logger(label: "processing-module")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        logger.info(
-            "starting \(ModuleVersion.description)",
-            metadata: ["version": "\(ModuleVersion.current)", "librdkafka": "\(KafkaLibrary.version)"])
+        return logger
+    }
+
+    private func runConfiguration(_ environment: [String: String]) throws -> RunConfiguration {
         let portText = metricsPort.map(String.init) ?? environment["PROCESSING_MODULE_METRICS_PORT"] ?? "9464"
         guard let port = Int(portText), (0...65_535).contains(port) else {
             throw ConfigurationError(key: "PROCESSING_MODULE_METRICS_PORT", "must be a port between 0 and 65535 (got \(portText))")
         }
-        let stop = StopSignal()
-        let bound = shutdownTimeout
-        let shutdownLogger = logger
-        installTerminationHandler(stop) {
-            // Whatever was not committed by then is replayed after the restart: nothing is lost.
-            DispatchQueue.global().asyncAfter(deadline: .now() + bound) {
-                shutdownLogger.error("graceful stop took longer than \(bound) s; exiting, uncommitted work will be replayed")
-                Foundation.exit(0)
-            }
-        }
-        let watched = WatchedRunners()
-        let health = HealthFile(path: healthFile ?? environment["PROCESSING_MODULE_HEALTH_FILE"], runners: watched)
-        if port != 0 {
-            let server = try OperationsServer(port: port) { watched.metrics }
-            logger.info("serving /metrics and /healthz on port \(server.port)")
-            TerminationSources.shared.keep(server)
-        }
-        ProgressReporter.start(every: progressInterval, runners: watched, logger: logger)
-        try runPipelines(service, stop: stop, logger: logger) { runner in watched.add(runner) }
-        withExtendedLifetime(health) {}
+        return RunConfiguration(
+            metricsPort: port, healthFile: healthFile ?? environment["PROCESSING_MODULE_HEALTH_FILE"],
+            progressInterval: progressInterval > 0 ? .milliseconds(Int64(progressInterval * 1_000)) : nil,
+            shutdownTimeout: .milliseconds(Int64(shutdownTimeout * 1_000)))
     }
 }

@@ -65,11 +65,11 @@ struct VerifyCommand: ParsableCommand {
         let outputTopic = outputTopic ?? configuration.outputTopic
         let outputReader = TopicRangeReader(consumer: consumer, topic: outputTopic)
         let outputRanges = try outputReader.watermarks().mapValues { _ in fromOffset...toOffset }
-        let outputs = try outputReader.read(outputRanges) { note("read \($0) output records") }
+        let outputs = try outputReader.records(outputRanges) { note("read \($0) output records") }
         note("read \(outputs.count) records of \(outputTopic)")
         let inputReader = TopicRangeReader(consumer: consumer, topic: configuration.inputTopic)
         let needed = check.inputRanges(of: outputs)
-        let inputs = try inputReader.read(needed) { note("read \($0) input records") }
+        let inputs = try inputReader.records(needed) { note("read \($0) input records") }
         note("read \(inputs.count) records of \(configuration.inputTopic) (\(needed.count) partitions)")
         let available = try inputReader.watermarks().mapValues(\.low)
         let report = check.check(outputs: outputs, inputs: inputs, available: available)

@@ -84,18 +84,27 @@ struct CommandTests {
         #expect(version.status == 0)
         #expect(version.output == "processing-module \(ModuleVersion.current) (librdkafka 2.8.0)\n", "\(version.output)")
 
+        let (log, status) = try Self.runUntilStarted(arguments: [])
+        #expect(log.contains("starting processing-module \(ModuleVersion.current) (librdkafka 2.8.0)"), "\(log)")
+        #expect(status == 0)
+    }
+
+    /// Starts `run` with `arguments` on a one-pipeline file (Kafka properties `kafka` added) on an
+    /// embedded broker, stops it with SIGTERM once its pipeline started (or after 60 s), and
+    /// returns what it logged and its exit status.
+    static func runUntilStarted(kafka: String = "", arguments: [String]) throws -> (log: String, status: Int32) {
         let broker = try EmbeddedBroker(topics: ["a": 1, "b": 1], logger: EndToEndTests.quiet)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("pipelines.yaml")
         try """
-            kafka: {bootstrap.servers: "\(broker.bootstrapServers)"}
+            kafka: {bootstrap.servers: "\(broker.bootstrapServers)"\(kafka.isEmpty ? "" : ", " + kafka)}
             pipelines:
               - {name: s, input: a, output: b, dead_letters: a.dead, function: function_a, window: {size: 10s}}
             """.write(to: config, atomically: true, encoding: .utf8)
         let errors = Pipe()
-        let process = try ChildProcess.start(Self.executable, ["run", "--config", config.path, "--metrics-port", "0"]) {
+        let process = try ChildProcess.start(Self.executable, ["run", "--config", config.path, "--metrics-port", "0"] + arguments) {
             $0.standardOutput = FileHandle.nullDevice
             $0.standardError = errors
         }
@@ -108,7 +117,23 @@ struct CommandTests {
         }
         process.terminate()
         process.waitUntilExit()
-        #expect(log.contains("starting processing-module \(ModuleVersion.current) (librdkafka 2.8.0)"), "\(log)")
-        #expect(process.terminationStatus == 0)
+        log += String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (log, process.terminationStatus)
+    }
+
+    @Test("run's JSON logs are one JSON object per line with time, level, logger and message; no Kafka secret appears")
+    func jsonLogsRedactSecrets() throws {
+        let (log, status) = try Self.runUntilStarted(
+            kafka: "sasl.username: reader, sasl.password: hunter2-secret", arguments: ["--log-format", "json"])
+        let lines = log.split(separator: "\n")
+        #expect(lines.count >= 3, "\(log)")
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+            #expect(object.map { Set(["time", "level", "logger", "message"]).isSubset(of: $0.keys) } == true, "\(line)")
+        }
+        #expect(log.contains("sasl.password=[redacted]"), "the configuration is logged, its secret redacted: \(log)")
+        #expect(log.contains("sasl.username=reader"))
+        #expect(!log.contains("hunter2-secret"), "\(log)")
+        #expect(status == 0)
     }
 }

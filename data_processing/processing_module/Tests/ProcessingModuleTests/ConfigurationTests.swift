@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import ProcessingModule
@@ -64,6 +65,11 @@ struct ConfigurationTests {
             ("name: anomalies", "name: statistics", "pipelines[1].name", "used by another pipeline"),
         ])
     func invalidValues(original: String, replacement: String, key: String, fragment: String) {
+        Self.expectRefused(replacing: original, with: replacement, key: key, fragment: fragment)
+    }
+
+    /// The valid file with `original` replaced must be refused with `key` named and `fragment` said.
+    static func expectRefused(replacing original: String, with replacement: String, key: String, fragment: String) {
         let text = Self.valid.replacingOccurrences(of: original, with: replacement)
         #expect(text != Self.valid)
         do {
@@ -125,6 +131,17 @@ struct ConfigurationTests {
         #expect(ConfigurationNode.parseDuration("1500") == 1_500)
         #expect(ConfigurationNode.parseDuration("five") == nil)
     }
-}
 
-import Foundation
+    @Test(
+        "a pipeline that would read its own output, or mix results and dead letters, is refused naming both keys",
+        arguments: [
+            ("output: statistics", "output: events", "pipelines[0].output", "equals pipelines[0].input (both \"events\")"),
+            ("output: statistics", "output: statistics\n    dead_letters: events", "pipelines[0].dead_letters",
+             "equals pipelines[0].input (both \"events\")"),
+            ("output: statistics", "output: statistics\n    dead_letters: statistics", "pipelines[0].dead_letters",
+             "equals pipelines[0].output (both \"statistics\")"),
+        ])
+    func topicsMustDiffer(original: String, replacement: String, key: String, fragment: String) {
+        Self.expectRefused(replacing: original, with: replacement, key: key, fragment: fragment)
+    }
+}

@@ -122,12 +122,12 @@ struct EndToEndTests {
         #expect(replay.processor.counters.recordsIn == produced)
         #expect(replay.deadLetters.count == 5, "four malformed records and one late record")
 
-        let stop = StopSignal()
-        let runner = PipelineRunner(configuration: service.pipelines[0], kafka: service.kafka, groupID: service.groupID, logger: Self.quiet)
+        let runner = try PipelineRunner(configuration: service.pipelines[0], kafka: service.kafka, groupID: service.groupID, logger: Self.quiet)
+        let stop = runner.stop
         let finished = DispatchSemaphore(value: 0)
         let failure = Box<(any Error)?>(nil)
         Thread.detachNewThread {
-            do { try runner.run(until: stop) } catch { failure.value = error }
+            do { try runner.run() } catch { failure.value = error }
             finished.signal()
         }
         let results = try Self.read(broker, topic: "results", expected: replay.results.count, seconds: 120)
@@ -142,7 +142,7 @@ struct EndToEndTests {
             return "\(key ?? "-")|\(values.joined(separator: "|"))|\(String(decoding: value, as: UTF8.self))"
         }
         let fromRun = results.map { identity($0.0, $0.1, $0.2) }.sorted()
-        let fromReplay = replay.results.map { identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value ?? []) }.sorted()
+        let fromReplay = replay.results.map { identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value) }.sorted()
         #expect(fromRun.count == fromReplay.count)
         #expect(fromRun == fromReplay)
         let kinds = deadLetters.map { $0.1.first { $0.name == "error_kind" }?.stringValue ?? "-" }.sorted()
@@ -152,17 +152,16 @@ struct EndToEndTests {
     }
 
     /// Runs a pipeline on a thread until `stop`; returns a function that stops it and waits.
-    static func start(_ service: ServiceConfiguration) -> (PipelineRunner, () -> (any Error)?) {
-        let stop = StopSignal()
-        let runner = PipelineRunner(configuration: service.pipelines[0], kafka: service.kafka, groupID: service.groupID, logger: quiet)
+    static func start(_ service: ServiceConfiguration) throws -> (PipelineRunner, () -> (any Error)?) {
+        let runner = try PipelineRunner(configuration: service.pipelines[0], kafka: service.kafka, groupID: service.groupID, logger: quiet)
         let finished = DispatchSemaphore(value: 0)
         let failure = Box<(any Error)?>(nil)
         Thread.detachNewThread {
-            do { try runner.run(until: stop) } catch { failure.value = error }
+            do { try runner.run() } catch { failure.value = error }
             finished.signal()
         }
         return (runner, {
-            stop.request()
+            runner.stop.request()
             // Generous: under a loaded machine a final commit after injected faults can take a while.
             guard finished.wait(timeout: .now() + 90) == .success else { return ConfigurationError(key: "-", "did not stop within 90 s") }
             return failure.value
@@ -176,7 +175,7 @@ struct EndToEndTests {
         replay.feed(contentsOf: Array(try export(broker, topic: "events", partitions: 4, expected: produced).joined(separator: "\n").utf8))
         replay.finish()
         return replay.results.filter { $0.header("close_reason") == "stream-time" }
-            .map { identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value ?? []) }.sorted()
+            .map { identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value) }.sorted()
     }
 
     /// The identities read from `results` once every expected one arrived, or when `seconds` passed.
@@ -218,7 +217,7 @@ struct EndToEndTests {
         let service = try Self.configuration(
             bootstrap: broker.bootstrapServers, window: "{size: 30s, grace: 5s}", idleTimeout: "off", guarantee: "exactly-once")
         let produced = try Self.produceDataset(broker, topic: "events", minutes: 6)
-        let (runner, stop) = Self.start(service)
+        let (runner, stop) = try Self.start(service)
         let deadline = Date().addingTimeInterval(120)
         while runner.metrics.commits < 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
         broker.injectErrors([.unknownProducerId], on: .endTxn)
@@ -243,8 +242,8 @@ struct EndToEndTests {
         let service = try Self.configuration(
             bootstrap: broker.bootstrapServers, window: "{size: 30s, grace: 5s}", idleTimeout: "off",
             kafka: "session.timeout.ms: 6000, heartbeat.interval.ms: 1000")
-        let (first, stopFirst) = Self.start(service)
-        let (second, stopSecond) = Self.start(service)
+        let (first, stopFirst) = try Self.start(service)
+        let (second, stopSecond) = try Self.start(service)
         // The work is produced only once both hold partitions, so that each must do a part of it.
         #expect(
             ModuleInstance.wait {
@@ -270,7 +269,7 @@ struct EndToEndTests {
         let service = try Self.configuration(bootstrap: broker.bootstrapServers, window: "{size: 30s, grace: 5s}", idleTimeout: "off")
         var produced = try Self.produceDataset(broker, topic: "events", minutes: 4)
 
-        let (first, stopFirst) = Self.start(service)
+        let (first, stopFirst) = try Self.start(service)
         let deadline = Date().addingTimeInterval(120)
         while first.counters.recordsIn < produced, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
         #expect(stopFirst() == nil)
@@ -280,7 +279,7 @@ struct EndToEndTests {
         produced += try Self.produceDataset(broker, topic: "events", minutes: 8, from: 4)
         let expected = try Self.expectedByStreamTime(broker, service, produced: produced)
 
-        let (second, stopSecond) = Self.start(service)
+        let (second, stopSecond) = try Self.start(service)
         let results = try Self.read(broker, topic: "results", expected: expected.count, seconds: 120)
         #expect(stopSecond() == nil)
         #expect(second.counters.recordsIn < produced, "the second run resumed instead of starting over")

@@ -12,16 +12,18 @@ struct ModuleInstance {
     let process: Process
     let metricsPort: Int
 
-    /// Starts `run` on a pipelines file (logs at error level, an 8 s graceful-stop bound).
-    static func start(_ configuration: URL, extraArguments: [String] = []) throws -> ModuleInstance {
+    /// Starts `run` on a pipelines file (logs at error level, to `errors` or nowhere).
+    static func start(_ configuration: URL, shutdownTimeout: Int = 8, errors: Pipe? = nil) throws -> ModuleInstance {
         let port = try FreePort.pick()
         let process = try ChildProcess.start(
             CommandTests.executable,
-            ["run", "--config", configuration.path, "--log-level", "error", "--metrics-port", "\(port)", "--shutdown-timeout", "8"]
-                + extraArguments
+            [
+                "run", "--config", configuration.path, "--log-level", "error", "--metrics-port", "\(port)",
+                "--shutdown-timeout", "\(shutdownTimeout)",
+            ]
         ) { process in
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            process.standardError = errors ?? FileHandle.nullDevice
         }
         return ModuleInstance(process: process, metricsPort: port)
     }

@@ -21,7 +21,6 @@ struct OperationsServerTests {
         metrics.counters.recordsOut = 56
         metrics.counters.late = 7
         metrics.counters.deadLettered = 3
-        metrics.counters.functionLatency.record(seconds: 0.002)
         metrics.openWindows = 9
         metrics.bufferedBytes = 4_096
         metrics.consumerLag = 42
@@ -31,9 +30,23 @@ struct OperationsServerTests {
         return metrics
     }
 
+    /// A server over one pipeline reporting `metrics` (and one 2 ms function call), serving on a
+    /// thread of its own until the test stops it.
+    static func serving(_ metrics: PipelineMetrics, clock: @escaping @Sendable () -> Int64) throws -> OperationsServer {
+        let prometheus = PrometheusMetrics()
+        let reporter = PipelineReporter(pipeline: metrics.pipeline, function: metrics.function, factory: prometheus.factory)
+        reporter.publish { $0 = metrics }
+        reporter.recordFunctionDurations([.milliseconds(2)])
+        let endpoint = OperationsEndpoint(pipelines: RunningPipelines([reporter]), metrics: prometheus, clock: clock)
+        let server = try OperationsServer(host: "127.0.0.1", port: 0, endpoint: endpoint)
+        Thread.detachNewThread { server.serve() }
+        return server
+    }
+
     @Test("/metrics serves Prometheus text with every family and labels")
     func metricsEndpoint() async throws {
-        let server = try OperationsServer(host: "127.0.0.1", port: 0, metrics: { [Self.metrics(heartbeat: 1_000)] }, clock: { 2_000 })
+        let server = try Self.serving(Self.metrics(heartbeat: 1_000), clock: { 2_000 })
+        defer { server.stop() }
         let (status, body) = try await Self.get(server.port, "/metrics")
         #expect(status == 200)
         for line in [
@@ -56,13 +69,15 @@ struct OperationsServerTests {
 
     @Test("/healthz is 200 while pipelines progress, 503 with the reason otherwise")
     func healthEndpoint() async throws {
-        let healthy = try OperationsServer(host: "127.0.0.1", port: 0, metrics: { [Self.metrics(heartbeat: 100_000)] }, clock: { 110_000 })
+        let healthy = try Self.serving(Self.metrics(heartbeat: 100_000), clock: { 110_000 })
+        defer { healthy.stop() }
         #expect(try await Self.get(healthy.port, "/healthz") == (200, "ok\n"))
-        let stale = try OperationsServer(host: "127.0.0.1", port: 0, metrics: { [Self.metrics(heartbeat: 0)] }, clock: { 45_000 })
+        let stale = try Self.serving(Self.metrics(heartbeat: 0), clock: { 45_000 })
+        defer { stale.stop() }
         let (staleStatus, staleBody) = try await Self.get(stale.port, "/healthz")
         #expect(staleStatus == 503 && staleBody.contains("stats: no progress for 45 s"))
-        let waiting = try OperationsServer(
-            host: "127.0.0.1", port: 0, metrics: { [Self.metrics(heartbeat: 100_000, waiting: true)] }, clock: { 100_001 })
+        let waiting = try Self.serving(Self.metrics(heartbeat: 100_000, waiting: true), clock: { 100_001 })
+        defer { waiting.stop() }
         let (waitingStatus, waitingBody) = try await Self.get(waiting.port, "/healthz")
         #expect(waitingStatus == 503 && waitingBody.contains("waiting for the brokers"))
         #expect(try await Self.get(healthy.port, "/other").0 == 404)

@@ -42,7 +42,7 @@ struct PipelineProcessorTests {
     static func feed(
         _ processor: inout PipelineProcessor, _ value: String?, key: [UInt8]? = Array("k".utf8), offset: Int64,
         timestamp: Int64? = 1_000
-    ) -> ProducedRecord? {
+    ) -> PipelineOutput? {
         let valueBytes = value.map { Array($0.utf8) }
         return withOptionalBytes(key) { keyBuffer in
             withOptionalBytes(valueBytes) { valueBuffer in
@@ -125,5 +125,24 @@ struct PipelineProcessorTests {
         #expect(counters.recordsIn == 5)
         #expect(counters.buffered + counters.late + counters.deadLettered == counters.recordsIn)
         #expect(counters.buffered == 2 && counters.late == 1 && counters.deadLettered == 2)
+    }
+
+    @Test("the counters' identity holds with refused, late, skipped and failed-batch records; dead letters count all but late")
+    func countersIdentity() throws {
+        var processor = try Self.processor(function: "function_unlucky")
+        let values = [
+            #"{"ts": 1000, "value": 13}"#, "garbage", #"{"ts": 2000, "value": 1}"#, #"{"ts": 30000, "value": 2}"#,
+            #"{"ts": 500, "value": 3}"#, #"{"value": 4}"#,
+        ]
+        for (offset, value) in values.enumerated() { _ = Self.feed(&processor, value, offset: Int64(offset)) }
+        _ = Self.feed(&processor, #"{"ts": 2500, "value": 5}"#, offset: 2)  // redelivered: skipped
+        let produced = processor.closeAllWindows()
+        let counters = processor.counters
+        #expect(counters.recordsIn == 7)
+        #expect(counters.buffered + counters.late + counters.refused + counters.skipped == counters.recordsIn)
+        #expect(counters.refused == 2 && counters.late == 1 && counters.skipped == 1 && counters.buffered == 3)
+        #expect(counters.failedBatchRecords == 2, "the batch of [0, 10 s) holding 13 failed whole")
+        #expect(counters.deadLettered == counters.refused + counters.failedBatchRecords)
+        #expect(produced.filter { $0.topic == "dead" }.count == counters.failedBatchRecords)
     }
 }

@@ -103,6 +103,30 @@ struct ProcessLifecycleTests {
         }
     }
 
+    /// Every OffsetCommit answer is held for 20 s once the instance works, so the final commit after
+    /// SIGTERM cannot finish within the 1 s bound.
+    @Test("a graceful stop that overruns --shutdown-timeout exits 3 and logs what it left uncommitted")
+    func overrunExitsNonZero() throws {
+        let broker = try EmbeddedBroker(topics: ["events": 4, "results": 1, "dead": 1], logger: EndToEndTests.quiet)
+        let configuration = try Self.writeConfiguration(bootstrap: broker.bootstrapServers, group: "overrun")
+        defer { try? FileManager.default.removeItem(at: configuration.deletingLastPathComponent()) }
+        _ = try EndToEndTests.produceDataset(broker, topic: "events", minutes: 6)
+        let errors = Pipe()
+        let instance = try ModuleInstance.start(configuration, shutdownTimeout: 1, errors: errors)
+        #expect(
+            ModuleInstance.wait { (instance.metric("processing_records_out_total") ?? 0) > 0 },
+            "the instance was assigned and produced results")
+        for _ in 0..<50 { try broker.delayNextResponse(to: .offsetCommit, milliseconds: 20_000) }
+        let signalled = Date()
+        instance.process.terminate()
+        instance.process.waitUntilExit()
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(instance.process.terminationReason == .exit && instance.process.terminationStatus == 3, "\(log)")
+        #expect(Date().timeIntervalSince(signalled) < 15, "the process gives up after the bound, not after the commit")
+        #expect(log.contains("pipeline stats did not stop within the graceful-shutdown bound; left: "), "\(log)")
+        #expect(log.contains("the final commit under way"), "\(log)")
+    }
+
     /// The stand-in for a test process is a shell that starts `processing-module broker` exactly
     /// as ``ChildProcess`` starts every test child, then is killed with SIGKILL (as an aborting or
     /// killed test process is): the kernel must end the child too, so no module outlives its test.

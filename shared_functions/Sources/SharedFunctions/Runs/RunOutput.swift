@@ -7,6 +7,8 @@ struct RunOutput {
         var buffered = 0
         var late = 0
         var deadLetters = 0
+        /// Records the engine had already seen (none in a run: each row is a fresh offset).
+        var skipped = 0
         var windows = 0
         var outputs = 0
     }
@@ -21,17 +23,13 @@ struct RunOutput {
         self.function = function
     }
 
-    mutating func deadLetter(row: Int, kind: DeadLetterKind, _ message: String) {
-        deadLetter(row: row, kind: kind.rawValue, message)
-    }
-
-    mutating func deadLetter(row: Int, kind: String, _ message: String) {
+    mutating func deadLetter(row: Int, _ refusal: RecordRefusal) {
         counts.deadLetters += 1
         if counts.deadLetters > 1 { deadLetters.raw(",") }
         deadLetters.raw("{\"row\":\(row),\"kind\":")
-        deadLetters.string(kind)
+        deadLetters.string(refusal.kind.rawValue)
         deadLetters.raw(",\"message\":")
-        deadLetters.string(message)
+        deadLetters.string(refusal.message)
         deadLetters.raw("}")
     }
 
@@ -67,7 +65,7 @@ struct RunOutput {
                 windows.raw(RunError(error).json)
                 windows.raw("}")
                 for record in batch.batch.records {
-                    deadLetter(row: row(record.partition, record.offset), kind: .functionFailed, error.message)
+                    deadLetter(row: row(record.partition, record.offset), RecordRefusal(.functionFailed, error.message))
                 }
             }
         }

@@ -12,8 +12,7 @@ import MicroBatching
 /// reported as a dead letter with the production error kind, as the module would dead-letter it.
 public struct WindowRun {
     public let request: WindowRunRequest
-    private let function: PreparedFunction
-    private let eventTime: EventTimeReader
+    private let admission: RecordAdmission
     private let keyField: String?
     private let partitionField: String?
     /// The rows of each partition, by offset.
@@ -27,6 +26,7 @@ public struct WindowRun {
 
     public init(_ request: WindowRunRequest, registry: FunctionRegistry = .standard) throws(RunError) {
         self.request = request
+        let function: PreparedFunction
         do {
             function = try registry.prepare(request.function, parameters: request.parameters)
         } catch {
@@ -34,7 +34,9 @@ public struct WindowRun {
         }
         guard !request.timeField.isEmpty else { throw RunError.invalidRequest("time_field must not be empty", field: "time_field") }
         // One scan per record finds the event time, the key and the partition.
-        eventTime = EventTimeReader(field: request.timeField, otherMembers: [request.keyField, request.partitionField].compactMap { $0 })
+        admission = RecordAdmission(
+            function: function, eventTimeField: request.timeField,
+            otherMembers: [request.keyField, request.partitionField].compactMap { $0 })
         keyField = request.keyField
         partitionField = request.partitionField
         let configuration: EngineConfiguration
@@ -68,27 +70,21 @@ public struct WindowRun {
 
     private mutating func ingest(row: Int, _ line: UnsafeRawBufferPointer) {
         output.counts.records += 1
-        let time: Int64
+        var record: AdmittedRecord
         var members: ArraySlice<Range<Int>?> = []
-        switch eventTime.read(line, transportTimestamp: nil, others: &members) {
-        case .success(let value): time = value
-        case .failure(let failure): return output.deadLetter(row: row, kind: failure.kind, failure.message)
+        switch admission.read(key: nil, value: line, transportTimestamp: nil, others: &members) {
+        case .success(let read): record = read
+        case .failure(let refusal): return output.deadLetter(row: row, refusal)
         }
-        let bytes = Array(line)
-        do {
-            try function.validate(record: bytes, recordIndex: row)
-        } catch {
-            return output.deadLetter(row: row, kind: .invalidInput, error.message)
-        }
-        var key: String?
         if keyField != nil {
-            key = members.popFirst()!.flatMap { JSONMemberText.text(line, $0) }
+            record.key = members.popFirst()!.flatMap { JSONMemberText.text(line, $0) }
         }
         var partition: Int32 = 0
         if let partitionField {
             guard let text = members.popFirst()!.flatMap({ JSONMemberText.text(line, $0) }), let number = Int32(text), number >= 0
             else {
-                return output.deadLetter(row: row, kind: .invalidInput, "the partition field '\(partitionField)' must hold an integer from 0")
+                let message = "the partition field '\(partitionField)' must hold an integer from 0"
+                return output.deadLetter(row: row, RecordRefusal(.invalidInput, message))
             }
             partition = number
         }
@@ -98,16 +94,11 @@ public struct WindowRun {
         }
         let offset = Int64(rows[partition]!.count)
         rows[partition]!.append(row)
-        let outcome = engine.ingest(
-            InputRecord(partition: partition, offset: offset, key: key, eventTime: time, payload: bytes, byteCount: bytes.count))
-        switch outcome {
+        switch admission.admit(record, partition: partition, offset: offset, writtenAt: nil, recordIndex: row, into: &engine) {
         case .buffered: output.counts.buffered += 1
         case .late(let late): output.late(row: row, late)
-        case .rejected(let rejection):
-            output.deadLetter(row: row, kind: DeadLetterKind(rejection), rejection.description)
-        case .alreadyHandled, .duplicate:
-            // Rows are fresh offsets of one partition: neither can happen.
-            output.deadLetter(row: row, kind: "duplicate", "row \(row) was seen twice")
+        case .refused(let refusal): output.deadLetter(row: row, refusal)
+        case .skipped: output.counts.skipped += 1  // rows are fresh offsets of one partition: never happens
         }
     }
 }

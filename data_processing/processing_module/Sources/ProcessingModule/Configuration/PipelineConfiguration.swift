@@ -50,6 +50,7 @@ public struct PipelineConfiguration: Sendable {
         inputTopic = try node.child("input").string()
         outputTopic = try node.child("output").string()
         deadLetterTopic = try node.child("dead_letters").string(default: "\(inputTopic).dead-letters")
+        try Self.requireDistinctTopics(input: inputTopic, output: outputTopic, deadLetters: deadLetterTopic, at: node.path)
         let functionName = try node.child("function").string()
         let parameters = try Self.jsonObject(node.child("parameters"))
         do {
@@ -86,6 +87,20 @@ public struct PipelineConfiguration: Sendable {
         maximumBufferedBytes = try node.child("max_buffered_bytes").integer(
             default: 256 << 20, allowed: (1 << 20)...(1 << 40))
         _ = mapping
+    }
+
+    /// A pipeline that wrote to the topic it reads would read its own results and dead letters
+    /// again (a feedback loop); results and dead letters in one topic could not be told apart.
+    static func requireDistinctTopics(input: String, output: String, deadLetters: String, at path: String) throws {
+        let clashes = [
+            ("output", output, "input", input, "the pipeline would read its own results"),
+            ("dead_letters", deadLetters, "input", input, "the pipeline would read its own dead letters"),
+            ("dead_letters", deadLetters, "output", output, "results and dead letters would share a topic"),
+        ]
+        for (key, value, otherKey, otherValue, consequence) in clashes where value == otherValue {
+            throw ConfigurationError(
+                key: "\(path).\(key)", "equals \(path).\(otherKey) (both \"\(value)\"): \(consequence); name another topic")
+        }
     }
 
     /// A JSON object of function parameters from a configuration mapping.

@@ -22,6 +22,8 @@ public struct PipelineMetrics: Sendable {
     /// False while the consumer's last statistics showed no broker connection up: the pipeline
     /// can neither read nor deliver, whether or not it has work waiting.
     public var brokersReachable = true
+    /// What a stop now would leave uncommitted (logged when a stop overruns its bound).
+    public var pending = PendingWork()
 
     public init(pipeline: String, function: String) {
         self.pipeline = pipeline

@@ -3,15 +3,18 @@ import Kafka
 import MicroBatching
 import SharedFunctions
 
-/// The pure part of a pipeline: decodes each input record, feeds the engine, runs the function on
-/// closed windows and says what to produce (results with provenance headers, dead letters) and
-/// what to commit. No I/O: the Kafka runner and the replay command both drive it, so they produce
-/// the same bytes for the same input.
+/// The pure part of a pipeline: admits each input record (``RecordAdmission``, shared with the
+/// notebook runs), feeds the engine, runs the function on closed windows and says what to produce
+/// (typed ``PipelineOutput``s) and what to commit. No I/O: the Kafka runner, `replay` and `verify`
+/// all drive it, so they produce the same bytes for the same input.
 public struct PipelineProcessor {
     public let configuration: PipelineConfiguration
     public private(set) var engine: MicroBatchEngine<[UInt8]>
     public private(set) var counters = PipelineCounters()
-    private let eventTimeReader: EventTimeReader
+    /// Time spent in the function per closed window since the last ``takeFunctionDurations()``
+    /// (measurement only; it never affects outputs).
+    public private(set) var functionDurations: [Duration] = []
+    private let admission: RecordAdmission
 
     /// When true, records of partitions not assigned with ``assign(_:committed:)`` are ignored
     /// (a batch fetched before a revoke may still hold some); replays assign on first sight.
@@ -20,160 +23,104 @@ public struct PipelineProcessor {
     public init(configuration: PipelineConfiguration, clock: any EngineClock) {
         self.configuration = configuration
         engine = MicroBatchEngine(configuration: configuration.engine, clock: clock)
-        eventTimeReader = EventTimeReader(field: configuration.eventTimeField)
+        admission = RecordAdmission(function: configuration.function, eventTimeField: configuration.eventTimeField)
     }
 
     /// Handles one input record; returns the dead letter it causes, if any.
     public mutating func ingest(
         partition: Int32, offset: Int64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, kafkaTimestamp: Int64?
-    ) -> ProducedRecord? {
+    ) -> PipelineOutput? {
         if requiresAssignment, engine.progress(of: partition) == nil {
             counters.ignoredUnassigned += 1
             return nil
         }
         counters.recordsIn += 1
-        let keyString: String?
-        if let key {
-            guard let decoded = String(validating: key, as: UTF8.self) else {
-                return reject(.keyNotUTF8, "the key is not valid UTF-8", partition, offset, key, value, kafkaTimestamp)
+        var others: ArraySlice<Range<Int>?> = []
+        let decision =
+            switch admission.read(key: key, value: value, transportTimestamp: kafkaTimestamp, others: &others) {
+            case .success(let record):
+                admission.admit(record, partition: partition, offset: offset, writtenAt: kafkaTimestamp, into: &engine)
+            case .failure(let refusal):
+                RecordAdmission.refuse(refusal, partition: partition, offset: offset, in: &engine)
             }
-            keyString = decoded
-        } else {
-            keyString = nil
-        }
-        guard let value else {
-            return reject(.nullValue, "the value is null (a tombstone)", partition, offset, key, value, kafkaTimestamp)
-        }
-        let eventTime: Int64
-        switch eventTimeReader.read(value, transportTimestamp: kafkaTimestamp) {
-        case .success(let time): eventTime = time
-        case .failure(let failure):
-            return reject(failure.kind, failure.message, partition, offset, key, value, kafkaTimestamp)
-        }
-        let bytes = Array(value)
-        do {
-            try configuration.function.validate(record: bytes)
-        } catch {
-            return reject(.invalidInput, error.message, partition, offset, key, value, kafkaTimestamp)
-        }
-        let outcome = engine.ingest(
-            InputRecord(
-                partition: partition, offset: offset, key: keyString, eventTime: eventTime, payload: bytes,
-                byteCount: bytes.count, writtenAt: kafkaTimestamp))
-        switch outcome {
+        let source = SourceCoordinates(topic: configuration.inputTopic, partition: partition, offset: offset)
+        switch decision {
         case .buffered:
             counters.buffered += 1
             return nil
-        case .alreadyHandled, .duplicate:
+        case .skipped:
             counters.skipped += 1
             return nil
-        case .rejected(let rejection):
+        case .refused(let refusal):
+            counters.refused += 1
             counters.deadLettered += 1
-            return deadLetter(DeadLetterKind(rejection), rejection.description, partition, offset, key, value, kafkaTimestamp)
+            return .deadLetter(deadLetter(refusal, source, key: key.map(Array.init), value: value.map(Array.init), kafkaTimestamp))
         case .late(let late):
             counters.late += 1
             guard configuration.latePolicy == .deadLetter else { return nil }
-            var record = deadLetter(
-                .late, "every window of the record had closed; it arrived \(late.lateness) ms after \(late.window) closed",
-                partition, offset, key, value, kafkaTimestamp)
-            record.headers += [
-                KafkaHeader("window_start", "\(late.window.start)"), KafkaHeader("window_end", "\(late.window.end)"),
-                KafkaHeader("lateness_ms", "\(late.lateness)"),
-            ]
-            return record
+            let message = "every window of the record had closed; it arrived \(late.lateness) ms after \(late.window) closed"
+            var letter = deadLetter(RecordRefusal(.late, message), source, key: key.map(Array.init), value: late.payload, kafkaTimestamp)
+            letter.missed = MissedWindow(window: late.window, lateness: late.lateness)
+            return .deadLetter(letter)
         }
     }
 
     /// Closes what stream time (and the idle rule) allow and returns the results and dead letters
     /// to produce, in the engine's order.
-    public mutating func closeWindows() -> [ProducedRecord] {
+    public mutating func closeWindows() -> [PipelineOutput] {
         produce(engine.closeWindows())
     }
 
     /// Closes every window (end of input).
-    public mutating func closeAllWindows() -> [ProducedRecord] {
+    public mutating func closeAllWindows() -> [PipelineOutput] {
         produce(engine.closeAllWindows())
     }
 
-    private mutating func produce(_ closed: [ClosedBatch<[UInt8]>]) -> [ProducedRecord] {
-        var records: [ProducedRecord] = []
+    /// The function durations measured since the last call.
+    public mutating func takeFunctionDurations() -> [Duration] {
+        defer { functionDurations.removeAll(keepingCapacity: true) }
+        return functionDurations
+    }
+
+    private mutating func produce(_ closed: [ClosedBatch<[UInt8]>]) -> [PipelineOutput] {
+        var outputs: [PipelineOutput] = []
         for batch in closed {
             counters.windowsClosed += 1
-            let provenance = provenanceHeaders(batch)
+            let provenance = Provenance(
+                pipeline: configuration.name, function: configuration.function.name,
+                functionVersion: configuration.function.version, inputTopic: configuration.inputTopic,
+                window: batch.batch.window, key: batch.batch.key, recordCount: batch.batch.records.count,
+                closeReason: batch.reason, inputOffsets: batch.offsetRanges)
             let started = ContinuousClock.now
-            defer { counters.functionLatency.record(seconds: Self.seconds(ContinuousClock.now - started)) }
-            do {
-                for output in try configuration.function.run(batch.batch) {
-                    counters.recordsOut += 1
-                    records.append(
-                        ProducedRecord(
-                            topic: configuration.outputTopic, key: batch.batch.key.map { Array($0.utf8) }, value: output,
-                            headers: provenance, timestamp: batch.batch.window.end))
-                }
-            } catch {
+            let result = Result { () throws(FunctionError) in try configuration.function.run(batch.batch) }
+            functionDurations.append(ContinuousClock.now - started)
+            switch result {
+            case .success(let values):
+                counters.recordsOut += values.count
+                outputs += values.map { .result(WindowResult(topic: configuration.outputTopic, value: $0, provenance: provenance)) }
+            case .failure(let error):
                 counters.functionFailures += 1
                 for record in batch.batch.records {
+                    counters.failedBatchRecords += 1
                     counters.deadLettered += 1
-                    var letter = ProducedRecord(
-                        topic: configuration.deadLetterTopic, key: record.key.map { Array($0.utf8) }, value: record.value,
-                        headers: deadLetterHeaders(.functionFailed, error.description, record.partition, record.offset),
-                        timestamp: record.eventTime)
-                    letter.headers += provenance
-                    records.append(letter)
+                    let source = SourceCoordinates(topic: configuration.inputTopic, partition: record.partition, offset: record.offset)
+                    var letter = deadLetter(
+                        RecordRefusal(.functionFailed, error.description), source, key: record.key.map { Array($0.utf8) },
+                        value: record.value, record.eventTime)
+                    letter.provenance = provenance
+                    outputs.append(.deadLetter(letter))
                 }
             }
         }
-        return records
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
-    /// Provenance of a window's results: function, version, pipeline, window bounds, record count,
-    /// close reason and the input offsets per partition.
-    private func provenanceHeaders(_ closed: ClosedBatch<[UInt8]>) -> [KafkaHeader] {
-        [
-            KafkaHeader("function", configuration.function.name),
-            KafkaHeader("function_version", configuration.function.version),
-            KafkaHeader("pipeline", configuration.name),
-            KafkaHeader("input_topic", configuration.inputTopic),
-            KafkaHeader("window_start", "\(closed.batch.window.start)"),
-            KafkaHeader("window_end", "\(closed.batch.window.end)"),
-            KafkaHeader("record_count", "\(closed.batch.records.count)"),
-            KafkaHeader("close_reason", closed.reason.rawValue),
-            KafkaHeader("input_offsets", closed.offsetRanges.map(\.description).joined(separator: ",")),
-        ]
-    }
-
-    private mutating func reject(
-        _ kind: DeadLetterKind, _ message: String, _ partition: Int32, _ offset: Int64, _ key: UnsafeRawBufferPointer?,
-        _ value: UnsafeRawBufferPointer?, _ timestamp: Int64?
-    ) -> ProducedRecord? {
-        // Records handled before a restore were dead-lettered then; do not repeat them.
-        guard engine.recordHandledOutside(partition: partition, offset: offset) == .fresh else {
-            counters.skipped += 1
-            return nil
-        }
-        counters.deadLettered += 1
-        return deadLetter(kind, message, partition, offset, key, value, timestamp)
+        return outputs
     }
 
     private func deadLetter(
-        _ kind: DeadLetterKind, _ message: String, _ partition: Int32, _ offset: Int64, _ key: UnsafeRawBufferPointer?,
-        _ value: UnsafeRawBufferPointer?, _ timestamp: Int64?
-    ) -> ProducedRecord {
-        ProducedRecord(
-            topic: configuration.deadLetterTopic, key: key.map(Array.init), value: value.map(Array.init),
-            headers: deadLetterHeaders(kind, message, partition, offset), timestamp: timestamp)
-    }
-
-    private func deadLetterHeaders(_ kind: DeadLetterKind, _ message: String, _ partition: Int32, _ offset: Int64) -> [KafkaHeader] {
-        [
-            KafkaHeader("error_kind", kind.rawValue), KafkaHeader("error_message", message),
-            KafkaHeader("pipeline", configuration.name), KafkaHeader("source_topic", configuration.inputTopic),
-            KafkaHeader("source_partition", "\(partition)"), KafkaHeader("source_offset", "\(offset)"),
-        ]
+        _ refusal: RecordRefusal, _ source: SourceCoordinates, key: [UInt8]?, value: [UInt8]?, _ timestamp: Int64?
+    ) -> DeadLetter {
+        DeadLetter(
+            topic: configuration.deadLetterTopic, kind: refusal.kind, message: refusal.message, pipeline: configuration.name,
+            source: source, key: key, value: value, timestamp: timestamp)
     }
 
     // MARK: Partitions and progress
@@ -213,21 +160,4 @@ public struct PipelineProcessor {
             }
         }
     }
-}
-
-/// Counts of what a pipeline did, for metrics and the progress line. The identity
-/// `recordsIn == buffered + late + deadLettered(input) + skipped` holds for input records.
-public struct PipelineCounters: Sendable, Equatable {
-    public var recordsIn = 0
-    public var buffered = 0
-    public var late = 0
-    public var deadLettered = 0
-    public var skipped = 0
-    public var windowsClosed = 0
-    public var recordsOut = 0
-    public var functionFailures = 0
-    /// Records of partitions no longer assigned, fetched before the revoke (not counted as input).
-    public var ignoredUnassigned = 0
-    /// Time spent in the function per closed window (measurement only; it never affects outputs).
-    public var functionLatency = LatencyHistogram()
 }

@@ -4,105 +4,106 @@ import Logging
 import MicroBatching
 import SharedFunctions
 
-/// Runs one pipeline against Kafka: consume, process, produce, commit, with at-least-once
-/// delivery. Blocking; run each pipeline on its own thread.
+/// Runs one pipeline against Kafka: consume, process, produce, commit. Blocking: each pipeline
+/// runs on a thread of its own (``PipelineService`` owns it).
 ///
-/// Commit protocol: every `commit_interval`, flush the producer (every result and dead letter
-/// acknowledged), then commit each partition's low-water offset with its checkpoint metadata. A
-/// crash between the two re-produces, after the restart, byte-identical records of that interval
-/// only. Rebalances: the checkpoint of each newly assigned partition is read and restored before
-/// fetching starts; revoked partitions are flushed and committed before they go.
-public final class PipelineRunner: @unchecked Sendable {
+/// Each poll delivers up to 10,000 records to the processor; the dead letters they cause and the
+/// windows that close are produced; backpressure pauses or resumes partitions; every
+/// `commit_interval` the committer (at-least-once or transactional, by `guarantee`) makes the
+/// work durable. Rebalances restore assigned partitions from their checkpoints and commit revoked
+/// ones first (``PipelineState``).
+public final class PipelineRunner: Sendable {
     public let configuration: PipelineConfiguration
-    private let kafka: KafkaConfiguration
-    private let groupID: String
-    private let logger: Logger
+    private let consumer: KafkaConsumer
+    private let producer: KafkaProducer
+    private let state: PipelineState
     private let clock: any EngineClock
-    private var processor: PipelineProcessor
-    private var consumer: KafkaConsumer!
-    private var producer: KafkaProducer!
-    private var lastCommit: Int64 = 0
-    private var pausedPartitions: Set<Int32> = []
-    /// Clock reading (ms) of the last poll that delivered records, and of the last resume forced
-    /// by stalled running partitions (see ``applyBackpressure()``).
-    private var lastDelivery: Int64 = 0
-    private var stallResumedAt: Int64 = .min / 2
-    static let stallInterval: Int64 = 1_000
-    private var stopRequested: StopSignal?
-    /// Called with every record produced (results and dead letters), for the demo's live view.
-    public var onProduced: (@Sendable (ProducedRecord) -> Void)?
-    /// The pipeline's current figures; safe to read from any thread.
-    public var metrics: PipelineMetrics { published.value }
-    private let published: MetricsBox
+    /// Ends ``run()`` once requested (graceful shutdown requests it).
+    public let stop: StopSignal
+    private let logger: Logger
+    /// Called with every output produced (results and dead letters), for the demo's live view.
+    private let observe: (@Sendable (PipelineOutput) -> Void)?
 
+    /// Creates the clients (nothing is contacted yet). `stop` ends ``run()``; `reporter` receives
+    /// the figures (its factory feeds `/metrics`); `observe` sees every output produced.
     public init(
         configuration: PipelineConfiguration, kafka: KafkaConfiguration, groupID: String, logger: Logger,
-        clock: any EngineClock = SystemClock()
-    ) {
-        self.configuration = configuration
-        self.kafka = kafka
-        self.groupID = groupID
-        self.clock = clock
+        stop: StopSignal = StopSignal(), reporter: PipelineReporter? = nil, clock: any EngineClock = SystemClock(),
+        observe: (@Sendable (PipelineOutput) -> Void)? = nil
+    ) throws(KafkaError) {
         var logger = logger
         logger[metadataKey: "pipeline"] = "\(configuration.name)"
+        self.configuration = configuration
+        self.clock = clock
+        self.stop = stop
         self.logger = logger
-        processor = PipelineProcessor(configuration: configuration, clock: clock)
+        self.observe = observe
+        let transactional = configuration.guarantee == .exactlyOnce
+        producer = try KafkaProducer(
+            configuration: kafka.withDefaults(PipelineClients.producerDefaults(configuration, groupID: groupID)), logger: logger)
+        let committer: any Committer =
+            transactional
+            ? TransactionalCommitter(producer: producer, inputTopic: configuration.inputTopic, logger: logger)
+            : AtLeastOnceCommitter(producer: producer, stop: stop, logger: logger)
+        var processor = PipelineProcessor(configuration: configuration, clock: clock)
         processor.requiresAssignment = true
-        published = MetricsBox(PipelineMetrics(pipeline: configuration.name, function: configuration.function.name))
-    }
-
-    /// What the pipeline has done so far.
-    public var counters: PipelineCounters { processor.counters }
-
-    /// Consumes until `stop` is requested, then commits, leaves the group and returns.
-    public func run(until stop: StopSignal) throws {
-        // A short linger: results of a closing window go out together, and within milliseconds.
-        var producerProperties = ["message.timeout.ms": "0", "linger.ms": "5"]
-        if transactional {
-            producerProperties["transactional.id"] = transactionalID
-            producerProperties["message.timeout.ms"] = nil
-        }
-        producer = try KafkaProducer(configuration: kafka.withDefaults(producerProperties), logger: logger)
-        if transactional {
-            try producer.initTransactions()
-            try producer.beginTransaction()
-        }
-        consumer = try KafkaConsumer(
-            // fetch.wait.max.ms 100 (librdkafka: 500): a broker holds an empty fetch at most this
-            // long, so a record arriving on a quiet topic is seen within ~100 ms; the cost is more
-            // fetch requests while idle. Lower it for latency (the benchmarks use 1), raise it to save requests.
-            configuration: kafka.withDefaults([
-                "group.id": "\(groupID).\(configuration.name)", "statistics.interval.ms": "5000", "fetch.wait.max.ms": "100",
-            ]),
-            rebalance: RebalanceHandler(
-                assigned: { [unowned self] partitions, consumer in self.assigned(partitions, consumer) },
-                revoked: { [unowned self] partitions, lost, _ in self.revoked(partitions, lost: lost) }),
+        let state = PipelineState(
+            configuration: configuration, processor: processor, committer: committer,
+            reporter: reporter ?? PipelineReporter(pipeline: configuration.name, function: configuration.function.name),
             logger: logger)
-        stopRequested = stop
-        let box = published
+        self.state = state
+        consumer = try KafkaConsumer(
+            configuration: kafka.withDefaults(PipelineClients.consumerDefaults(configuration, groupID: groupID)),
+            rebalance: RebalanceHandler(
+                assigned: { partitions, consumer in state.assigned(partitions, consumer) },
+                revoked: { partitions, lost, consumer in state.revoked(partitions, lost: lost, consumer) }),
+            logger: logger)
+        let reporting = state.reporter
         consumer.onStatistics { statistics in
-            box.update {
+            reporting.publish {
                 $0.consumerLag = statistics.totalConsumerLag
                 $0.brokersReachable = statistics.reachableBrokers > 0
             }
         }
+    }
+
+    /// The pipeline's current figures; safe to read from any thread.
+    public var metrics: PipelineMetrics { state.reporter.metrics }
+    public var reporter: PipelineReporter { state.reporter }
+    /// What the pipeline has done so far (a snapshot, as ``metrics``).
+    public var counters: PipelineCounters { metrics.counters }
+
+    /// Consumes until the stop signal, then commits, leaves the group and returns.
+    public func run() throws {
+        try state.committer.start()
         publish()
         try consumer.subscribe([configuration.inputTopic])
         logger.info("pipeline started: \(configuration.inputTopic) -> \(configuration.function.name) -> \(configuration.outputTopic)")
-        lastCommit = clock.now()
+        var lastCommit = clock.now()
+        var lastDelivery = clock.now()
         while !stop.isRequested {
-            try pollOnce()
+            if try pollOnce() > 0 { lastDelivery = clock.now() }
+            for output in state.processor.closeWindows() { try send(output) }
+            producer.poll()
+            try applyBackpressure(lastDelivery: lastDelivery)
+            if clock.now() - lastCommit >= configuration.commitInterval {
+                lastCommit = clock.now()
+                try state.commit(.interval, consumer: consumer)
+            }
+            publish()
         }
-        try commit()
+        try state.commit(.shutdown, consumer: consumer)
         try consumer.close()
-        logger.info("pipeline stopped: \(processor.counters)")
+        publish()
+        logger.info("pipeline stopped: \(state.processor.counters)")
     }
 
-    private func pollOnce() throws {
+    /// Delivers one batch to the processor and produces the dead letters it causes.
+    private func pollOnce() throws(KafkaError) -> Int {
         var failure: KafkaError?
         let delivered = consumer.poll(maxMessages: 10_000, timeoutMilliseconds: 100) { message in
             guard failure == nil else { return }
-            let letter = processor.ingest(
+            let letter = state.processor.ingest(
                 partition: message.partition, offset: message.offset, key: message.key, value: message.value,
                 kafkaTimestamp: message.timestamp?.milliseconds)
             if let letter {
@@ -110,201 +111,61 @@ public final class PipelineRunner: @unchecked Sendable {
             }
         }
         if let failure { throw failure }
-        if delivered > 0 { lastDelivery = clock.now() }
-        for record in processor.closeWindows() { try send(record) }
-        producer.poll()
-        try applyBackpressure()
-        // Periodic commits are asynchronous: a broker that is down must not stall the loop (it
-        // keeps serving statistics and health); a lost commit only means a longer replay.
-        if clock.now() - lastCommit >= configuration.commitInterval { try commit(synchronous: false) }
-        publish()
+        return delivered
+    }
+
+    private func send(_ output: PipelineOutput) throws(KafkaError) {
+        try producer.send(output.outgoing)
+        observe?(output)
+    }
+
+    private func applyBackpressure(lastDelivery: Int64) throws(KafkaError) {
+        let engine = state.processor.engine
+        let decision = state.backpressure.decide(
+            now: clock.now(), lastDelivery: lastDelivery, bufferedBytes: engine.bufferedBytes,
+            wanted: engine.partitionsToPause(bufferLimit: configuration.maximumBufferedBytes))
+        if !decision.pause.isEmpty {
+            try consumer.pause(decision.pause.map { TopicPartition(configuration.inputTopic, $0) })
+            for partition in decision.pause { state.processor.setPaused(partition, true) }
+        }
+        if !decision.resume.isEmpty {
+            try consumer.resume(decision.resume.map { TopicPartition(configuration.inputTopic, $0) })
+            for partition in decision.resume { state.processor.setPaused(partition, false) }
+        }
+        for event in decision.events { log(event) }
+    }
+
+    private func log(_ event: BackpressurePolicy.Event) {
+        let limit = configuration.maximumBufferedBytes
+        switch event {
+        case .paused(let partitions, let buffered):
+            logger.warning("buffered \(buffered) bytes > \(limit): pausing partitions \(partitions)")
+        case .stalled(let buffered):
+            logger.warning("buffered \(buffered) bytes > \(limit), but the running partitions have no data: resuming all")
+        case .resumedUnderBound(let partitions):
+            logger.info("buffer back under its bound: resuming partitions \(partitions)")
+        case .resumedFurthestBehind(let partitions):
+            logger.info("resuming partitions \(partitions): now furthest behind in stream time, their windows close first")
+        }
     }
 
     /// Publishes the current figures and marks the loop alive.
-    private func publish(waitingForBrokers: Bool = false) {
-        let engine = processor.engine
-        let counters = processor.counters
+    private func publish() {
+        let processor = state.processor
+        let pending = state.committer.pendingWork(processor)
+        let paused = state.backpressure.paused.count
         let now = clock.now()
-        let paused = pausedPartitions.count
-        published.update { metrics in
-            metrics.counters = counters
-            metrics.openWindows = engine.openWindowCount
-            metrics.bufferedBytes = engine.bufferedBytes
-            metrics.bufferedRecords = engine.bufferedRecords
+        state.reporter.recordFunctionDurations(state.processor.takeFunctionDurations())
+        state.reporter.publish { metrics in
+            metrics.counters = processor.counters
+            metrics.openWindows = processor.engine.openWindowCount
+            metrics.bufferedBytes = processor.engine.bufferedBytes
+            metrics.bufferedRecords = processor.engine.bufferedRecords
             metrics.pausedPartitions = paused
-            metrics.assignedPartitions = engine.assignedPartitions.count
-            metrics.waitingForBrokers = waitingForBrokers
-            if !waitingForBrokers { metrics.lastHeartbeat = now }
+            metrics.assignedPartitions = processor.engine.assignedPartitions.count
+            metrics.pending = pending
+            metrics.waitingForBrokers = false
+            metrics.lastHeartbeat = now
         }
     }
-
-    private func send(_ record: ProducedRecord) throws(KafkaError) {
-        try producer.send(record.outgoing)
-        onProduced?(record)
-    }
-
-    private var transactional: Bool { configuration.guarantee == .exactlyOnce }
-
-    /// The producer's transactional id. In `global` scope it is fixed, so a second instance fences
-    /// the first; in `key` scope each instance has its own (EOS v2 fences through the group).
-    private var transactionalID: String {
-        let base = "\(groupID).\(configuration.name)"
-        return configuration.engine.scope == .global ? base : "\(base).\(UUID().uuidString.prefix(8))"
-    }
-
-    /// Commits the work since the last commit: in exactly-once mode one transaction holding the
-    /// results, dead letters and offsets with checkpoint metadata; otherwise flush, then commit.
-    private func commit(partitions: [Int32]? = nil, synchronous: Bool = true) throws {
-        if transactional {
-            try commitTransaction()
-            return
-        }
-        lastCommit = clock.now()
-        while true {
-            do {
-                let summary = try producer.flush(timeoutMilliseconds: 10_000)
-                if let failure = summary.failures.first {
-                    throw KafkaError(
-                        code: failure.error.code, operation: "deliver",
-                        message: "\(summary.failures.count) records were not delivered (\(failure)); restarting replays them")
-                }
-                break
-            } catch let error as KafkaError where error.operation == "flush" {
-                logger.warning("waiting for the brokers to acknowledge: \(error)")
-                publish(waitingForBrokers: true)
-                if stopRequested?.isRequested == true, clock.now() - lastCommit > 60_000 { throw error }
-            }
-        }
-        let offsets = processor.commitOffsets(partitions: partitions)
-        guard !offsets.isEmpty else { return }
-        do {
-            try consumer.commit(offsets, synchronous: synchronous)
-            published.update { $0.commits += 1 }
-        } catch {
-            published.update { $0.commitFailures += 1 }
-            logger.warning("commit failed, will retry at the next interval: \(error)")
-        }
-    }
-
-    /// Ends the current transaction with every partition's offsets and starts the next one. An
-    /// abortable error aborts it and rewinds to the last committed offsets, so the work is redone;
-    /// a fatal one (fenced) ends the run.
-    private func commitTransaction() throws {
-        lastCommit = clock.now()
-        let offsets = processor.commitOffsets()
-        var outcome = endTransaction(with: offsets)
-        var attempts = 0
-        while case .failure(let error) = outcome, error.isRetriable, attempts < 10 {
-            attempts += 1
-            publish(waitingForBrokers: true)
-            logger.warning("transaction commit will be retried: \(error)")
-            outcome = endTransaction(with: offsets)
-        }
-        switch outcome {
-        case .success:
-            published.update { $0.commits += 1 }
-        case .failure(let error):
-            guard error.requiresAbort else { throw error }
-            logger.warning("transaction aborted, rewinding to the committed offsets: \(error)")
-            published.update { $0.aborts += 1 }
-            try producer.abortTransaction()
-            try rewind()
-        }
-        try producer.beginTransaction()
-    }
-
-    private func endTransaction(with offsets: [CommittedOffset]) -> Result<Void, KafkaError> {
-        Result { () throws(KafkaError) in
-            if !offsets.isEmpty { try producer.sendOffsetsToTransaction(offsets, consumer: consumer) }
-            try producer.commitTransaction()
-        }
-    }
-
-    /// Restores every assigned partition from its committed checkpoint and seeks back to it.
-    private func rewind() throws {
-        let partitions = consumer.assignment.filter { $0.topic == configuration.inputTopic }
-        let committed = try consumer.committed(partitions)
-        for entry in committed {
-            processor.revoke(entry.topicPartition.partition)
-            _ = processor.assign(entry.topicPartition.partition, committed: entry)
-        }
-        try consumer.seek(committed.map { CommittedOffset($0.topicPartition, offset: $0.offset ?? Int64(KafkaOffset.beginning)) })
-    }
-
-    /// Pauses the partitions the engine names while the buffer exceeds its bound. The bound is
-    /// soft: when the partitions left running deliver nothing for ``stallInterval`` (they reached
-    /// the end of their data, so their windows cannot close), every partition resumes for as long
-    /// again; holding the others paused would stop the pipeline for good.
-    private func applyBackpressure() throws {
-        let now = clock.now()
-        if !pausedPartitions.isEmpty, now - lastDelivery > Self.stallInterval {
-            stallResumedAt = now
-            logger.warning(
-                "buffered \(processor.engine.bufferedBytes) bytes > \(configuration.maximumBufferedBytes), but the running partitions have no data: resuming all")
-        }
-        let holdingOff = now - stallResumedAt <= Self.stallInterval
-        let wanted = holdingOff ? [] : Set(processor.engine.partitionsToPause(bufferLimit: configuration.maximumBufferedBytes))
-        let toPause = wanted.subtracting(pausedPartitions)
-        let toResume = pausedPartitions.subtracting(wanted)
-        if !toPause.isEmpty {
-            try consumer.pause(toPause.sorted().map { TopicPartition(configuration.inputTopic, $0) })
-            for partition in toPause { processor.setPaused(partition, true) }
-            logger.warning(
-                "buffered \(processor.engine.bufferedBytes) bytes > \(configuration.maximumBufferedBytes): pausing partitions \(toPause.sorted())")
-        }
-        if !toResume.isEmpty {
-            try consumer.resume(toResume.sorted().map { TopicPartition(configuration.inputTopic, $0) })
-            for partition in toResume { processor.setPaused(partition, false) }
-            if processor.engine.bufferedBytes <= configuration.maximumBufferedBytes {
-                logger.info("buffer back under its bound: resuming partitions \(toResume.sorted())")
-            } else {
-                logger.info("resuming partitions \(toResume.sorted()): now furthest behind in stream time, their windows close first")
-            }
-        }
-        pausedPartitions = wanted
-    }
-
-    private func assigned(_ partitions: [TopicPartition], _ consumer: KafkaConsumer) -> [CommittedOffset]? {
-        let committed: [CommittedOffset]
-        do {
-            committed = try consumer.committed(partitions)
-        } catch {
-            logger.error("cannot read committed offsets (\(error)); starting those partitions from their committed offsets anyway")
-            committed = []
-        }
-        let byPartition = Dictionary(committed.map { ($0.topicPartition.partition, $0) }, uniquingKeysWith: { $1 })
-        for partition in partitions {
-            // Not inside the log call: its message is an autoclosure, skipped below the log level.
-            let restored = processor.assign(partition.partition, committed: byPartition[partition.partition])
-            logger.info("\(restored)")
-        }
-        return committed
-    }
-
-    private func revoked(_ partitions: [TopicPartition], lost: Bool) {
-        let numbers = partitions.map(\.partition)
-        if !lost {
-            do {
-                try commit(partitions: numbers)
-            } catch {
-                logger.error("could not commit revoked partitions \(numbers): \(error)")
-            }
-        }
-        for partition in numbers {
-            processor.revoke(partition)
-            pausedPartitions.remove(partition)
-        }
-    }
-}
-
-/// A runner's published metrics, shared with the threads that serve them.
-final class MetricsBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: PipelineMetrics
-
-    init(_ metrics: PipelineMetrics) { stored = metrics }
-
-    var value: PipelineMetrics { lock.withLock { stored } }
-
-    func update(_ change: (inout PipelineMetrics) -> Void) { lock.withLock { change(&stored) } }
 }

@@ -12,9 +12,9 @@ import SharedFunctions
 public struct Replay {
     public private(set) var processor: PipelineProcessor
     /// Results, in production order.
-    public private(set) var results: [ProducedRecord] = []
+    public private(set) var results: [WindowResult] = []
     /// Dead letters, in production order.
-    public private(set) var deadLetters: [ProducedRecord] = []
+    public private(set) var deadLetters: [DeadLetter] = []
     private var lineCount = 0
 
     public init(configuration: PipelineConfiguration) {
@@ -41,7 +41,7 @@ public struct Replay {
                     partition: record.partition, offset: record.offset, key: key, value: value, kafkaTimestamp: record.timestamp)
             }
         }
-        if let letter { deadLetters.append(letter) }
+        if let letter { collect([letter]) }
     }
 
     /// Feeds every line of `text` (separated by `\n`). In `global` scope every partition of the
@@ -74,24 +74,27 @@ public struct Replay {
         collect(processor.closeAllWindows())
     }
 
-    private mutating func collect(_ records: [ProducedRecord]) {
-        for record in records {
-            if record.topic == processor.configuration.outputTopic { results.append(record) } else { deadLetters.append(record) }
+    private mutating func collect(_ outputs: [PipelineOutput]) {
+        for output in outputs {
+            switch output {
+            case .result(let result): results.append(result)
+            case .deadLetter(let letter): deadLetters.append(letter)
+            }
         }
     }
 
     /// One result as a JSON line: provenance, then the function's output bytes unchanged.
-    public static func jsonLine(_ result: ProducedRecord) -> String {
+    public static func jsonLine(_ result: WindowResult) -> String {
         func quoted(_ text: String?) -> String {
             guard let text, let data = try? JSONEncoder().encode(text) else { return "null" }
             return String(decoding: data, as: UTF8.self)
         }
-        let key = result.key.map { String(decoding: $0, as: UTF8.self) }
-        return "{\"pipeline\":\(quoted(result.header("pipeline"))),\"function\":\(quoted(result.header("function"))),"
-            + "\"version\":\(quoted(result.header("function_version"))),"
-            + "\"window_start\":\(result.header("window_start") ?? "null"),\"window_end\":\(result.header("window_end") ?? "null"),"
-            + "\"key\":\(quoted(key)),\"close_reason\":\(quoted(result.header("close_reason"))),"
-            + "\"record_count\":\(result.header("record_count") ?? "null"),"
-            + "\"output\":\(String(decoding: result.value ?? [], as: UTF8.self))}"
+        let provenance = result.provenance
+        return "{\"pipeline\":\(quoted(provenance.pipeline)),\"function\":\(quoted(provenance.function)),"
+            + "\"version\":\(quoted(provenance.functionVersion)),"
+            + "\"window_start\":\(provenance.window.start),\"window_end\":\(provenance.window.end),"
+            + "\"key\":\(quoted(provenance.key)),\"close_reason\":\(quoted(provenance.closeReason.rawValue)),"
+            + "\"record_count\":\(provenance.recordCount),"
+            + "\"output\":\(String(decoding: result.value, as: UTF8.self))}"
     }
 }

@@ -28,7 +28,7 @@ public struct ParityCheck {
     public func inputRanges(of outputs: [StoredRecord]) -> [Int32: ClosedRange<Int64>] {
         var ranges: [Int32: ClosedRange<Int64>] = [:]
         for output in outputs {
-            guard let provenance = try? Provenance(output), provenance.pipeline == configuration.name else { continue }
+            guard let provenance = try? output.provenance(), provenance.pipeline == configuration.name else { continue }
             for range in provenance.inputOffsets {
                 let current = ranges[range.partition]
                 ranges[range.partition] = min(current?.lowerBound ?? range.first, range.first)...max(current?.upperBound ?? range.last, range.last)
@@ -42,13 +42,13 @@ public struct ParityCheck {
     /// input partition still holds records (older ones were deleted by retention).
     public func check(outputs: [StoredRecord], inputs: [StoredRecord], available: [Int32: Int64] = [:]) -> ParityReport {
         var report = ParityReport()
-        var groups: [WindowIdentity: Group] = [:]
+        var groups: [WindowIdentity: StoredWindowResults] = [:]
         var order: [WindowIdentity] = []
         for output in outputs {
             let name = "\(output.partition):\(output.offset)"
             let provenance: Provenance
             do {
-                provenance = try Provenance(output)
+                provenance = try output.provenance()
             } catch {
                 report.unverifiable.append(.init(output: name, reason: error.message))
                 continue
@@ -64,7 +64,7 @@ public struct ParityCheck {
             }
             let identity = WindowIdentity(window: provenance.window, key: provenance.key)
             if groups[identity] == nil { order.append(identity) }
-            groups[identity, default: Group(provenance: provenance)].add(output, name: name, recordCount: provenance.recordCount)
+            groups[identity, default: StoredWindowResults(provenance: provenance)].add(output, name: name, recordCount: provenance.recordCount)
         }
         let byPartition = Dictionary(grouping: inputs, by: \.partition).mapValues { $0.sorted { $0.offset < $1.offset } }
         for identity in order {
@@ -119,11 +119,11 @@ public struct ParityCheck {
                 }
             }
         }
-        let results = processor.closeAllWindows().filter { result in
-            result.topic == configuration.outputTopic && result.header("window_start") == "\(provenance.window.start)"
-                && result.header("window_end") == "\(provenance.window.end)"
+        let results = processor.closeAllWindows().compactMap { output -> WindowResult? in
+            guard case .result(let result) = output, result.provenance.window == provenance.window else { return nil }
+            return result
         }
-        return Recomputed(values: results.map { $0.value ?? [] }, recordCount: results.first?.header("record_count"), fed: fed)
+        return Recomputed(values: results.map(\.value), recordCount: results.first?.provenance.recordCount, fed: fed)
     }
 
     private func belongs(_ record: StoredRecord, to provenance: Provenance) -> Bool {
@@ -142,62 +142,4 @@ public struct ParityCheckError: Error, Sendable, CustomStringConvertible {
     public let message: String
     init(_ message: String) { self.message = message }
     public var description: String { message }
-}
-
-private struct WindowIdentity: Hashable {
-    let window: Window
-    let key: String?
-}
-
-private struct Recomputed {
-    let values: [[UInt8]]
-    let recordCount: String?
-    let fed: Int
-}
-
-/// The stored results of one (window, key): the values in topic order, and where they are.
-private struct Group {
-    let provenance: Provenance
-    var values: [[UInt8]] = []
-    var names: [String] = []
-    var recordCounts: Set<Int> = []
-
-    init(provenance: Provenance) {
-        self.provenance = provenance
-    }
-
-    mutating func add(_ output: StoredRecord, name: String, recordCount: Int) {
-        values.append(output.value ?? [])
-        names.append(name)
-        recordCounts.insert(recordCount)
-    }
-
-    enum Comparison {
-        case identical(deliveries: Int)
-        case different(String)
-    }
-
-    /// The stored values must be the recomputed ones, whole, delivered one or more times.
-    func compare(with expected: Recomputed) -> Comparison {
-        guard !expected.values.isEmpty else {
-            return .different("recomputing from \(expected.fed) input records gives no result (\(values.count) stored)")
-        }
-        if recordCounts != [Int(expected.recordCount ?? "") ?? -2] {
-            return .different(
-                "the stored record_count \(recordCounts.sorted()) differs from the recomputed \(expected.recordCount ?? "none")")
-        }
-        let expectedCounts = Dictionary(expected.values.map { ($0, 1) }, uniquingKeysWith: +)
-        let storedCounts = Dictionary(values.map { ($0, 1) }, uniquingKeysWith: +)
-        let deliveries = values.count / expected.values.count
-        guard values.count.isMultiple(of: expected.values.count),
-            storedCounts == expectedCounts.mapValues({ $0 * deliveries })
-        else {
-            let stored = values.first { expectedCounts[$0] == nil } ?? values.first ?? []
-            let wanted = expected.values.first { storedCounts[$0] == nil } ?? expected.values.first ?? []
-            return .different(
-                "stored \(String(decoding: stored, as: UTF8.self)), recomputed \(String(decoding: wanted, as: UTF8.self))"
-                    + " (\(values.count) stored results, \(expected.values.count) recomputed)")
-        }
-        return .identical(deliveries: deliveries)
-    }
 }

@@ -27,6 +27,11 @@ public struct StoredRecord: Sendable, Hashable {
             key: message.key.map(Array.init), value: message.value.map(Array.init), headers: message.headers)
     }
 
+    /// The provenance its headers carry (``OutputHeaders``).
+    public func provenance() throws(ProvenanceError) -> Provenance {
+        try OutputHeaders.provenance(headers, key: key)
+    }
+
     /// The value of header `name`, decoded as UTF-8.
     public func header(_ name: String) -> String? {
         headers.first { $0.name == name }?.stringValue

@@ -32,7 +32,7 @@ struct BrokerFaultTests {
         let service = try EndToEndTests.configuration(
             bootstrap: broker.bootstrapServers, window: "{size: 30s, grace: 5s}", idleTimeout: "off")
         var produced = try EndToEndTests.produceDataset(broker, topic: "events", minutes: 4)
-        let (runner, stop) = EndToEndTests.start(service)
+        let (runner, stop) = try EndToEndTests.start(service)
         let started = Date().addingTimeInterval(120)
         while runner.metrics.counters.recordsOut == 0, Date() < started { Thread.sleep(forTimeInterval: 0.1) }
 
@@ -84,7 +84,7 @@ struct BrokerFaultTests {
             bootstrap: broker.bootstrapServers, window: "{size: 30s, grace: 5s}", idleTimeout: "off", guarantee: "exactly-once")
         broker.injectErrors([.coordinatorNotAvailable, .notCoordinator], on: .initProducerId)
         var produced = try EndToEndTests.produceDataset(broker, topic: "events", minutes: 4)
-        let (runner, stop) = EndToEndTests.start(service)
+        let (runner, stop) = try EndToEndTests.start(service)
         let started = Date().addingTimeInterval(120)
         while runner.metrics.commits < 2, Date() < started { Thread.sleep(forTimeInterval: 0.1) }
         let injections: [(KafkaRequest, [KafkaErrorCode])] = [

@@ -45,11 +45,11 @@ struct FunctionFailureTests {
         replay.finish()
         let expectedResults = Set(
             replay.results.filter { $0.header("close_reason") == "stream-time" }.map {
-                EndToEndTests.identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value ?? [])
+                EndToEndTests.identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value)
             })
         let expectedFailed = replay.deadLetters.filter { $0.header("error_kind") == "function_failed" }.count
 
-        let (runner, stop) = EndToEndTests.start(service)
+        let (runner, stop) = try EndToEndTests.start(service)
         let results = try EndToEndTests.read(broker, topic: "results", expected: expectedResults.count, seconds: 120)
         let deadLetters = try EndToEndTests.read(broker, topic: "dead", expected: expectedFailed, seconds: 120)
         #expect(stop() == nil)

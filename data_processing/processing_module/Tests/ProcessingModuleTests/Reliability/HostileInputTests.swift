@@ -80,7 +80,7 @@ struct HostileInputTests {
         let produced = Int(offset)
         #expect(try producer.flush().delivered == produced)
 
-        let (runner, stop) = EndToEndTests.start(service)
+        let (runner, stop) = try EndToEndTests.start(service)
         let deadLetters = try EndToEndTests.read(broker, topic: "dead", expected: expectedKinds.count, seconds: 120)
         let results = try EndToEndTests.read(broker, topic: "results", expected: 3, seconds: 120)
         #expect(stop() == nil)
