@@ -19,8 +19,8 @@ help:
 	@echo "make librdkafka    build the pinned librdkafka 2.8.0 (once) and print the PKG_CONFIG_PATH for swift build"
 	@echo "make test-shared   run only the shared_functions tests"
 	@echo "make test-module   run only the processing module tests (embedded broker)"
-	@echo "make test-python   the Python package, the notebooks executed headless, notebook/production parity"
-	@echo "make notebooks     create the Python environment and start Jupyter Lab on research_notebooks/"
+	@echo "make test-python   the Python package, the notebooks executed headless, notebook/production parity, the README's commands"
+	@echo "make notebooks     create the Python environment and start Jupyter Lab on research_notebooks/ (loopback, token printed)"
 	@echo "make reliability   the reliability suite at full scale (20 crashes, ...), with its table (about 10 minutes)"
 	@echo "make soak          10 minutes of continuous load; RSS and lag sampled every 5 s; fails if RSS grows"
 	@echo "make bench         engine figures, then this module against kcat, a confluent-kafka loop, Quix Streams and Faust (about 10 minutes)"
@@ -58,13 +58,14 @@ test-python: system-packages python-environment
 	.venv/bin/python -m pytest -q $(SHARED)/python/tests
 	.venv/bin/python -m pytest -q research_notebooks/tests
 	.venv/bin/python -m pytest -q tests/parity
+	.venv/bin/python -m pytest -q tests/readme
 
 notebooks: system-packages
 	@scripts/python-environment.sh jupyterlab
 	cd $(SHARED) && swift build -c release --product SharedFunctionsC
 	cd $(MODULE) && swift build -c release --product processing-module
 	cd research_notebooks && PROCESSING_MODULE_BIN=$(CURDIR)/$(MODULE)/.build/release/processing-module \
-		../.venv/bin/jupyter lab
+		JUPYTER=$(CURDIR)/.venv/bin/jupyter ./start-jupyter.sh
 
 bench-engine:
 	cd $(SHARED) && swift build -c release --product shared-functions && .build/release/shared-functions benchmark

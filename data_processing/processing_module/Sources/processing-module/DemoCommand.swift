@@ -58,7 +58,7 @@ struct DemoCommand: AsyncParsableCommand {
                      function: function_b, parameters: {threshold: 3.5, min_records: 8},
                      window: {size: 5m, grace: 10s}, event_time_field: ts, commit_interval: 500ms}
                 """)
-        for pipeline in service.pipelines { print(LiveDisplay.header(pipeline)) }
+        for pipeline in service.pipelines { print("pipeline " + LiveDisplay.header(pipeline)) }
         let display = LiveDisplay(windowsWanted: keepRunning ? nil : windows)
         let services = try ModuleServices(
             service: service, run: RunConfiguration(metricsPort: 0, progressInterval: nil), logger: logger,
@@ -104,11 +104,22 @@ final class LiveDisplay: Sendable {
         (enough, enoughContinuation) = AsyncStream.makeStream(of: Void.self)
     }
 
-    /// One line naming a pipeline's function and version, what it reads and writes, and its windows.
+    /// One short line naming a pipeline's function and version, what the function computes, its
+    /// topics and its windows.
     static func header(_ pipeline: PipelineConfiguration) -> String {
         let summary = (try? FunctionRegistry.standard.description(of: pipeline.function.name).description) ?? ""
-        return "pipeline \(pipeline.name): \(pipeline.function.name) \(pipeline.function.version) (\(summary)), "
-            + "\(pipeline.inputTopic) -> \(pipeline.outputTopic), \(pipeline.engine.window)"
+        let gist = summary.prefix { $0 != ":" && $0 != "(" }.trimmingCharacters(in: .whitespaces).lowercased()
+        let window = pipeline.engine.window
+        let shape = window.isTumbling ? "tumbling" : "every \(duration(window.advance))"
+        return "\(pipeline.name): \(pipeline.function.name) \(pipeline.function.version), \(gist); "
+            + "\(pipeline.inputTopic) -> \(pipeline.outputTopic), \(duration(window.size)) \(shape) windows"
+    }
+
+    /// `5m`, `10s` or `250ms`.
+    static func duration(_ milliseconds: Int64) -> String {
+        if milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }
+        if milliseconds % 1_000 == 0 { return "\(milliseconds / 1_000)s" }
+        return "\(milliseconds)ms"
     }
 
     var summary: String {
@@ -123,18 +134,20 @@ final class LiveDisplay: Sendable {
     func show(_ output: PipelineOutput) {
         tally.withLock { tally in
             switch output {
-            case .result(let result) where result.provenance.function == "function_a":
-                tally.statistics += 1
-                let key = result.provenance.key ?? "-"
-                if tally.windowEnds.insert(result.provenance.window.end).inserted {
-                    print("── window \(Self.clock(result.provenance.window)) closed (\(result.provenance.closeReason.rawValue)) ──")
-                }
-                print("  \(key)  \(Self.summary(of: String(decoding: result.value, as: UTF8.self)))")
-                if let windowsWanted, tally.windowEnds.count > windowsWanted { enoughContinuation.yield() }
             case .result(let result):
-                tally.anomalies += 1
-                let key = result.provenance.key ?? "-"
-                print("  ANOMALY \(key) in \(Self.clock(result.provenance.window)): \(String(decoding: result.value, as: UTF8.self))")
+                let provenance = result.provenance
+                if tally.windowEnds.insert(provenance.window.end).inserted {
+                    print("── window \(Self.clock(provenance.window)) closed (\(provenance.closeReason.rawValue)) ──")
+                }
+                let value = String(decoding: result.value, as: UTF8.self)
+                if provenance.function == "function_a" {
+                    tally.statistics += 1
+                    print("  \(provenance.key ?? "-")  \(Self.summary(of: value))")
+                } else {
+                    tally.anomalies += 1
+                    print("  ANOMALY \(provenance.key ?? "-") in \(Self.clock(provenance.window)): \(value)")
+                }
+                if let windowsWanted, tally.windowEnds.count > windowsWanted { enoughContinuation.yield() }
             case .deadLetter(let letter):
                 tally.deadLetters += 1
                 print("  dead letter (\(letter.kind.rawValue)): \(letter.message)")

@@ -43,6 +43,35 @@ struct ComposeFileTests {
         }
     }
 
+    @Test(
+        "every published port is on the host's loopback, and Jupyter never starts without a token",
+        .enabled(if: dockerCompose != nil, "docker-compose is not installed"))
+    func safeByDefault() throws {
+        let resolved = try ChildProcess.run(URL(fileURLWithPath: try #require(Self.dockerCompose)), ["-f", Self.composeFile.path, "config"])
+        #expect(resolved.status == 0, "\(resolved.error)")
+        let document = try #require(try Yams.load(yaml: resolved.output) as? [String: Any])
+        let services = try #require(document["services"] as? [String: [String: Any]])
+        var published: [String] = []
+        for (name, service) in services {
+            for port in service["ports"] as? [Any] ?? [] {
+                let text = "\(port)"
+                published.append("\(name) \(text)")
+                #expect(text.hasPrefix("127.0.0.1:"), "\(name) publishes \(text) beyond loopback")
+            }
+        }
+        #expect(published.count == 3, "Kafka, the module's metrics and Jupyter: \(published)")
+
+        let jupyter = try #require(services["jupyter"])
+        #expect(jupyter["command"] == nil && jupyter["entrypoint"] == nil, "the image's own command starts Jupyter")
+        let repository = Self.dataProcessing.deletingLastPathComponent()
+        let dockerfile = try String(contentsOf: repository.appendingPathComponent("research_notebooks/Dockerfile"), encoding: .utf8)
+        #expect(dockerfile.contains(#"CMD ["start-jupyter.sh"]"#))
+        #expect(!dockerfile.contains("token="), "no token flag, empty or not, in the image")
+        // start-jupyter.sh generates a token when JUPYTER_TOKEN is empty (tests/readme starts it that way).
+        let script = try String(contentsOf: repository.appendingPathComponent("research_notebooks/start-jupyter.sh"), encoding: .utf8)
+        #expect(script.contains(#"if [ -z "$token" ]; then"#) && script.contains("--IdentityProvider.token=\"$token\""))
+    }
+
     @Test("every image the compose file builds links the pinned librdkafka statically and installs no librdkafka package")
     func imagesUseThePinnedLibrdkafka() throws {
         let repository = Self.dataProcessing.deletingLastPathComponent()
