@@ -4,23 +4,28 @@ extension MicroBatchEngine {
     /// closes what that reaches. Returns the closed batches by window end, then key, then partition.
     @inlinable
     public mutating func closeWindows() -> [ClosedBatch<Payload>] {
-        let now = clock.now()
+        closeWindows(now: clock.now())
+    }
+
+    /// ``closeWindows()`` with the engine clock read by the caller.
+    @inlinable
+    public mutating func closeWindows(now: Int64) -> [ClosedBatch<Payload>] {
         let idleTimeout = configuration.idleTimeout
         let grace = configuration.window.grace
         var closed: [(partition: Int32, batch: ClosedBatch<Payload>)] = []
         switch configuration.scope {
         case .key:
             for (partition, slot) in slotByPartition {
-                closed += closeKeyScopeWindows(slot: slot, reason: .streamTime)
+                emitPassed(slot: slot, into: &closed)
                 guard !pausedPartitions.contains(partition),
                     slots[slot]?.applyIdleRule(now: now, idleTimeout: idleTimeout) == true,
                     let streamTime = slots[slot]?.streamTime
                 else { continue }
-                slots[slot]?.index.advanceClosedThrough(to: streamTime - grace)
-                closed += closeKeyScopeWindows(slot: slot, reason: .idleTimeout)
+                stores[slot].advanceClosedThrough(to: streamTime - grace, reason: .idleTimeout)
+                emitPassed(slot: slot, into: &closed)
             }
         case .global:
-            closed += closeGlobalWindows(reason: .streamTime)
+            emitPassed(slot: nil, into: &closed)
             for (partition, slot) in slotByPartition {
                 if !pausedPartitions.contains(partition),
                     slots[slot]?.applyIdleRule(now: now, idleTimeout: idleTimeout) == true
@@ -29,9 +34,10 @@ extension MicroBatchEngine {
                 }
             }
             advanceGlobalClosedThrough(skippingIdleAt: now)
-            closed += closeGlobalWindows(reason: .idleTimeout)
+            emitPassed(slot: nil, into: &closed)
         }
-        return Self.ordered(closed)
+        compactKeysIfNeeded()
+        return Self.ordered(closed, keys: keys)
     }
 
     /// Closes every open window, whatever stream time says (the input has ended). Later records
@@ -41,86 +47,138 @@ extension MicroBatchEngine {
         var closed: [(partition: Int32, batch: ClosedBatch<Payload>)] = []
         switch configuration.scope {
         case .key:
-            for (partition, slot) in slotByPartition {
-                guard let windows = slots[slot]?.index.removeAll() else { continue }
-                if let last = windows.last?.end { slots[slot]?.index.advanceClosedThrough(to: last) }
-                for window in windows { closed += makeBatches(window.end, window.references, .endOfInput, partition: partition) }
+            for slot in slotByPartition.values {
+                stores[slot].passAll(reason: .endOfInput)
+                emitPassed(slot: slot, into: &closed, reason: .endOfInput)
             }
         case .global:
-            let windows = globalIndex.removeAll()
-            if let last = windows.last?.end { globalIndex.advanceClosedThrough(to: last) }
-            for window in windows { closed += makeBatches(window.end, window.references, .endOfInput, partition: 0) }
+            globalStore.passAll(reason: .endOfInput)
+            emitPassed(slot: nil, into: &closed, reason: .endOfInput)
         }
-        return Self.ordered(closed)
+        compactKeysIfNeeded()
+        return Self.ordered(closed, keys: keys)
     }
 
+    /// Emits the windows passed in `slot`'s store (`nil`: the global store), then drops the panes
+    /// they leave behind. `reason` overrides the reasons recorded when they were passed.
     @inlinable
-    mutating func closeKeyScopeWindows(slot: Int, reason: CloseReason) -> [(partition: Int32, batch: ClosedBatch<Payload>)] {
-        guard let closedThrough = slots[slot]?.index.closedThrough,
-            let windows = slots[slot]?.index.removeWindows(endingAtOrBefore: closedThrough), !windows.isEmpty
-        else { return [] }
-        let partition = slotPartitions[slot]
-        return windows.flatMap { makeBatches($0.end, $0.references, reason, partition: partition) }
-    }
-
-    @inlinable
-    mutating func closeGlobalWindows(reason: CloseReason) -> [(partition: Int32, batch: ClosedBatch<Payload>)] {
-        guard let closedThrough = globalIndex.closedThrough else { return [] }
-        return globalIndex.removeWindows(endingAtOrBefore: closedThrough).flatMap {
-            makeBatches($0.end, $0.references, reason, partition: 0)
-        }
-    }
-
-    /// Builds the closed batches of one window range: one per key in `key` scope (in key order),
-    /// a single one in `global` scope.
-    @inlinable
-    mutating func makeBatches(
-        _ end: Int64, _ references: [RecordReference], _ reason: CloseReason, partition: Int32
-    ) -> [(partition: Int32, batch: ClosedBatch<Payload>)] {
-        guard configuration.scope == .key, let slot = references.first?.slot else {
-            return [(partition, makeBatch(end, nil, references[...], reason))]
-        }
-        let keys = slots[slot]?.arena.keys(of: references) ?? []
-        let grouping = KeyGrouping(keys)
-        return grouping.groups.map { group in
-            let members = grouping.positions[group].map { references[$0] }
-            return (partition, makeBatch(end, keys[grouping.positions[group.lowerBound]], members[...], reason))
-        }
-    }
-
-    /// Builds one closed batch, releasing the window's references to its records.
-    @inlinable
-    mutating func makeBatch(
-        _ end: Int64, _ key: String?, _ references: ArraySlice<RecordReference>, _ reason: CloseReason
-    ) -> ClosedBatch<Payload> {
-        var records: [BatchRecord<Payload>] = []
-        records.reserveCapacity(references.count)
-        var ranges: [OffsetRange] = []
-        for reference in references {
-            let partition = slotPartitions[reference.slot]
-            guard let record = slots[reference.slot]?.arena.take(reference.sequence) else { continue }
-            records.append(
-                BatchRecord(
-                    eventTime: record.eventTime, partition: partition, offset: record.offset, key: record.key,
-                    value: record.payload))
-            if let index = ranges.firstIndex(where: { $0.partition == partition }) {
-                let range = ranges[index]
-                ranges[index] = OffsetRange(
-                    partition: partition, first: min(range.first, record.offset), last: max(range.last, record.offset))
+    mutating func emitPassed(
+        slot: Int?, into closed: inout [(partition: Int32, batch: ClosedBatch<Payload>)], reason: CloseReason? = nil
+    ) {
+        let windows = slot.map { stores[$0].takePassed() } ?? globalStore.takePassed()
+        guard !windows.isEmpty else { return }
+        for window in windows {
+            if let slot {
+                makeKeyBatches(window, store: stores[slot], partition: slotPartitions[slot], reason: reason ?? window.reason, into: &closed)
             } else {
-                ranges.append(OffsetRange(partition: partition, first: record.offset, last: record.offset))
+                closed.append((0, makeGlobalBatch(window, store: globalStore, reason: reason ?? window.reason)))
             }
         }
-        let window = Window(uncheckedStart: end - configuration.window.size, end: end)
-        ranges.sort { $0.partition < $1.partition }
+        let released = slot.map { stores[$0].releasePassedPanes() } ?? globalStore.releasePassedPanes()
+        for entry in released {
+            slots[entry.slot]?.liveRecords -= entry.count
+            slots[entry.slot]?.liveBytes -= entry.bytes
+        }
+    }
+
+    /// Calls `body` with every record of `window` as its store holds it: pane, slot, column and index.
+    @inlinable
+    func forEachRecord(
+        of window: PassedWindow, in store: PaneStore<Payload>,
+        _ body: (_ pane: Int64, _ slot: Int, _ column: PaneColumn<Payload>, _ index: Int) -> Void
+    ) {
+        for member in window.panes {
+            guard let paneIndex = store.existingPaneIndex(member.number) else { continue }
+            let pane = store.panes[paneIndex]
+            for entry in pane.slots {
+                guard var remaining = member.counts.first(where: { $0.slot == entry.slot })?.count else { continue }
+                for column in entry.columns where remaining > 0 {
+                    let taken = min(remaining, column.count)
+                    for index in 0..<taken { body(member.number, entry.slot, column, index) }
+                    remaining -= taken
+                }
+            }
+        }
+    }
+
+    /// The batches of one `key`-scope window: one per key, in key order.
+    @inlinable
+    mutating func makeKeyBatches(
+        _ window: PassedWindow, store: PaneStore<Payload>, partition: Int32, reason: CloseReason,
+        into closed: inout [(partition: Int32, batch: ClosedBatch<Payload>)]
+    ) {
+        if keyCounts.count < keys.count { keyCounts.append(contentsOf: repeatElement(0, count: keys.count - keyCounts.count)) }
+        var present: [KeyID] = []
+        forEachRecord(of: window, in: store) { _, _, column, index in
+            let key = Int(column.keys[index])
+            if keyCounts[key] == 0 { present.append(KeyID(key)) }
+            keyCounts[key] += 1
+        }
+        let keys = self.keys
+        present.sort { keys.precedes($0, $1) }
+        var groups: [[BatchRecord<Payload>]] = []
+        var ranges: [OffsetRange] = []
+        groups.reserveCapacity(present.count)
+        for (group, key) in present.enumerated() {
+            var records: [BatchRecord<Payload>] = []
+            records.reserveCapacity(Int(keyCounts[Int(key)]))
+            groups.append(records)
+            ranges.append(OffsetRange(partition: partition, first: .max, last: .min))
+            keyCounts[Int(key)] = Int32(-1 - group)
+        }
+        let length = store.length
+        let wide = store.wide
+        forEachRecord(of: window, in: store) { pane, _, column, index in
+            let key = Int(column.keys[index])
+            let group = Int(-1 - keyCounts[key])
+            let offset = column.offset(index)
+            groups[group].append(
+                BatchRecord(
+                    eventTime: pane * length + column.timeInPane(index, wide: wide), partition: partition, offset: offset,
+                    key: keys.text(KeyID(key)), value: column.payloads[index]))
+            let range = ranges[group]
+            ranges[group] = OffsetRange(partition: partition, first: min(range.first, offset), last: max(range.last, offset))
+        }
+        let bounds = Window(uncheckedStart: window.end - configuration.window.size, end: window.end)
+        for (group, key) in present.enumerated() {
+            keyCounts[Int(key)] = 0
+            closed.append(
+                (
+                    partition,
+                    ClosedBatch(
+                        batch: WindowBatch(window: bounds, key: keys.text(key), records: groups[group]), reason: reason,
+                        offsetRanges: [ranges[group]])
+                ))
+        }
+    }
+
+    /// The single batch of one `global`-scope window.
+    @inlinable
+    func makeGlobalBatch(_ window: PassedWindow, store: PaneStore<Payload>, reason: CloseReason) -> ClosedBatch<Payload> {
+        var records: [BatchRecord<Payload>] = []
+        var ranges: [Int32: OffsetRange] = [:]
+        let length = store.length
+        let wide = store.wide
+        forEachRecord(of: window, in: store) { pane, slot, column, index in
+            let partition = slotPartitions[slot]
+            let offset = column.offset(index)
+            records.append(
+                BatchRecord(
+                    eventTime: pane * length + column.timeInPane(index, wide: wide), partition: partition, offset: offset,
+                    key: keys.text(column.keys[index]), value: column.payloads[index]))
+            let range = ranges[partition] ?? OffsetRange(partition: partition, first: offset, last: offset)
+            ranges[partition] = OffsetRange(partition: partition, first: min(range.first, offset), last: max(range.last, offset))
+        }
+        let bounds = Window(uncheckedStart: window.end - configuration.window.size, end: window.end)
         return ClosedBatch(
-            batch: WindowBatch(window: window, key: key, records: records), reason: reason, offsetRanges: ranges)
+            batch: WindowBatch(window: bounds, key: nil, records: records), reason: reason,
+            offsetRanges: ranges.values.sorted { $0.partition < $1.partition })
     }
 
     /// The engine's output order: window end, then key (`nil` first, then UTF-8 bytes), then partition.
     /// Each partition's batches already come in this order, so usually nothing moves.
     @inlinable
-    static func ordered(_ closed: [(partition: Int32, batch: ClosedBatch<Payload>)]) -> [ClosedBatch<Payload>] {
+    static func ordered(_ closed: [(partition: Int32, batch: ClosedBatch<Payload>)], keys: KeyInterner) -> [ClosedBatch<Payload>] {
         func precedes(_ lhs: Int, _ rhs: Int) -> Bool {
             let (left, right) = (closed[lhs].batch.batch, closed[rhs].batch.batch)
             if left.window.end != right.window.end { return left.window.end < right.window.end }
@@ -130,5 +188,43 @@ extension MicroBatchEngine {
         }
         if closed.indices.dropFirst().allSatisfy({ !precedes($0, $0 - 1) }) { return closed.map(\.batch) }
         return closed.indices.sorted(by: precedes).map { closed[$0].batch }
+    }
+
+    /// Rebuilds the key interner with the keys buffered records still use, once it has grown to
+    /// more than twice what it held after the last rebuild (and past 65,536 keys).
+    @inlinable
+    mutating func compactKeysIfNeeded() {
+        guard keys.count > 65_536, keys.count > 2 * keysAfterCompaction else { return }
+        var used = [Bool](repeating: false, count: keys.count)
+        func mark(_ store: PaneStore<Payload>) {
+            for pane in store.panes {
+                for entry in pane.slots {
+                    for column in entry.columns { for key in column.keys { used[Int(key)] = true } }
+                }
+            }
+        }
+        switch configuration.scope {
+        case .key: for slot in slotByPartition.values { mark(stores[slot]) }
+        case .global: mark(globalStore)
+        }
+        let (interner, newIDs) = keys.compacted(keeping: used)
+        func remap(_ store: inout PaneStore<Payload>) {
+            for pane in store.panes.indices {
+                for entry in store.panes[pane].slots.indices {
+                    for column in store.panes[pane].slots[entry].columns.indices {
+                        store.panes[pane].slots[entry].columns[column].keys.withUnsafeMutableBufferPointer { keys in
+                            for index in keys.indices { keys[index] = newIDs[Int(keys[index])] }
+                        }
+                    }
+                }
+            }
+        }
+        switch configuration.scope {
+        case .key: for slot in slotByPartition.values { remap(&stores[slot]) }
+        case .global: remap(&globalStore)
+        }
+        keys = interner
+        keysAfterCompaction = interner.count
+        keyCounts = []
     }
 }

@@ -3,10 +3,15 @@ extension MicroBatchEngine {
     @inlinable
     public func progress(of partition: Int32) -> PartitionProgress? {
         guard let slot = slotByPartition[partition], let state = slots[slot] else { return nil }
+        let lowestHeld =
+            switch configuration.scope {
+            case .key: stores[slot].lowestOffset(slot: slot)
+            case .global: globalStore.lowestOffset(slot: slot)
+            }
         return PartitionProgress(
-            partition: partition, committableOffset: state.committableOffset, progressOffset: state.progressOffset,
-            streamTime: state.streamTime, closedThrough: domainClosedThrough(slot: slot),
-            bufferedRecords: state.arena.liveRecords, bufferedBytes: state.arena.liveBytes)
+            partition: partition, committableOffset: state.committableOffset(lowestHeld: lowestHeld),
+            progressOffset: state.progressOffset, streamTime: state.streamTime, closedThrough: domainClosedThrough(slot: slot),
+            bufferedRecords: state.liveRecords, bufferedBytes: state.liveBytes)
     }
 
     /// The checkpoint to commit for `partition` once every batch closed so far has been produced;
@@ -36,21 +41,21 @@ extension MicroBatchEngine {
     /// Bytes held by open windows over all partitions (the records' `byteCount`s).
     @inlinable
     public var bufferedBytes: Int {
-        slots.reduce(0) { $0 + ($1?.arena.liveBytes ?? 0) }
+        slots.reduce(0) { $0 + ($1?.liveBytes ?? 0) }
     }
 
     /// Records held by open windows over all partitions.
     @inlinable
     public var bufferedRecords: Int {
-        slots.reduce(0) { $0 + ($1?.arena.liveRecords ?? 0) }
+        slots.reduce(0) { $0 + ($1?.liveRecords ?? 0) }
     }
 
     /// Open (not yet closed) windows over all partitions.
     @inlinable
     public var openWindowCount: Int {
         switch configuration.scope {
-        case .key: slots.reduce(0) { $0 + ($1?.index.openWindowCount ?? 0) }
-        case .global: globalIndex.openWindowCount
+        case .key: slotByPartition.values.reduce(0) { $0 + stores[$1].openWindowCount }
+        case .global: globalStore.openWindowCount
         }
     }
 

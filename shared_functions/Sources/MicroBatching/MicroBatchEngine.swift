@@ -11,16 +11,21 @@
 /// after a crash, ``assign(_:from:)`` with that checkpoint and replay from its committed offset
 /// reproduces exactly the outputs an uninterrupted run would have produced.
 ///
-/// Costs: ingest is O(size/advance) dictionary operations plus O(log E) when a record opens a new
-/// window end (E distinct open ends); a record is stored once whatever the number of windows it
-/// belongs to; closing costs O(log E) per closed end plus sorting the closed batches.
+/// Storage: records live in panes, slices of event time one `advance` long (``PaneStore``): a
+/// record is stored once, in columns (event time, offset, key number, payload), whatever the number
+/// of windows it belongs to, and a window is the run of panes it covers. Keys are interned
+/// (``KeyInterner``): a record holds its key's number.
+///
+/// Costs: ingest is O(1) (a pane search from the newest, a few array appends, no per-record
+/// allocation); crossing a window end snapshots the windows passed, O(open panes); closing costs
+/// one pass over the closing windows' records plus sorting each batch's records and the batches.
 public struct MicroBatchEngine<Payload> {
     public let configuration: EngineConfiguration
     @usableFromInline
     let clock: any EngineClock
 
     @usableFromInline
-    var slots: [PartitionState<Payload>?] = []
+    var slots: [PartitionState?] = []
     @usableFromInline
     var freeSlots: [Int] = []
     /// The partition of each slot (kept beside `slots` so reading it never copies a partition's state).
@@ -28,19 +33,36 @@ public struct MicroBatchEngine<Payload> {
     var slotPartitions: [Int32] = []
     @usableFromInline
     var slotByPartition: [Int32: Int] = [:]
-    /// Open windows of `global` scope (unused in `key` scope, where each partition has its own).
+    /// The partition and slot of the last record: records come in runs of one partition.
     @usableFromInline
-    var globalIndex = WindowIndex()
+    var lastPartition: Int32 = -1
+    @usableFromInline
+    var lastSlot = 0
+    /// The panes of each slot's partition (`key` scope).
+    @usableFromInline
+    var stores: [PaneStore<Payload>] = []
+    /// The panes of every partition (`global` scope).
+    @usableFromInline
+    var globalStore: PaneStore<Payload>
     /// The last computed minimum stream time over partitions (`global` scope).
     @usableFromInline
     var globalMinimumStreamTime: Int64?
     @usableFromInline
     var pausedPartitions: Set<Int32> = []
+    /// The keys of buffered records.
+    @usableFromInline
+    var keys = KeyInterner()
+    @usableFromInline
+    var keysAfterCompaction = 0
+    /// Scratch space of window closing, indexed by key ID.
+    @usableFromInline
+    var keyCounts: [Int32] = []
 
     @inlinable
     public init(configuration: EngineConfiguration, clock: any EngineClock) {
         self.configuration = configuration
         self.clock = clock
+        globalStore = PaneStore(window: configuration.window)
     }
 
     // MARK: Partitions
@@ -58,8 +80,15 @@ public struct MicroBatchEngine<Payload> {
     public mutating func assign(_ partition: Int32, from checkpoint: OffsetCheckpoint? = nil) -> AssignmentReport {
         revoke(partition)
         let now = clock.now()
-        var state = PartitionState<Payload>(partition: partition, now: now)
+        var state = PartitionState(partition: partition, now: now)
         var report = AssignmentReport(partition: partition, restored: checkpoint != nil, windowSpecificationChanged: false)
+        let slot = freeSlots.popLast() ?? slots.count
+        if slot == slots.count {
+            slots.append(nil)
+            slotPartitions.append(partition)
+            stores.append(PaneStore(window: configuration.window))
+        }
+        stores[slot] = PaneStore(window: configuration.window)
         if let checkpoint {
             state.eventStreamTime = checkpoint.streamTime
             state.streamTime = checkpoint.streamTime
@@ -69,20 +98,16 @@ public struct MicroBatchEngine<Payload> {
             state.restoredCommittedOffset = checkpoint.committedOffset
             if let closedThrough = checkpoint.closedThrough {
                 switch configuration.scope {
-                case .key: state.index.advanceClosedThrough(to: closedThrough)
-                case .global: globalIndex.advanceClosedThrough(to: closedThrough)
+                case .key: stores[slot].advanceClosedThrough(to: closedThrough, reason: .streamTime)
+                case .global: globalStore.advanceClosedThrough(to: closedThrough, reason: .streamTime)
                 }
             }
             report.windowSpecificationChanged = checkpoint.windowSpecification != configuration.window
         }
-        let slot = freeSlots.popLast() ?? slots.count
-        if slot == slots.count {
-            slots.append(nil)
-            slotPartitions.append(partition)
-        }
         slots[slot] = state
         slotPartitions[slot] = partition
         slotByPartition[partition] = slot
+        lastPartition = -1
         if configuration.scope == .global { globalMinimumStreamTime = nil }
         return report
     }
@@ -92,13 +117,16 @@ public struct MicroBatchEngine<Payload> {
     @inlinable
     public mutating func revoke(_ partition: Int32) {
         guard let slot = slotByPartition.removeValue(forKey: partition) else { return }
-        if configuration.scope == .global {
-            globalIndex.removeReferences(toSlot: slot)
+        switch configuration.scope {
+        case .key: stores[slot] = PaneStore(window: configuration.window)
+        case .global:
+            globalStore.remove(slot: slot)
             globalMinimumStreamTime = nil
         }
         slots[slot] = nil
         freeSlots.append(slot)
         pausedPartitions.remove(partition)
+        lastPartition = -1
     }
 
     /// Tells the engine that the caller paused or resumed fetching `partition`. A paused
@@ -112,6 +140,27 @@ public struct MicroBatchEngine<Payload> {
         }
     }
 
+    // MARK: Keys
+
+    /// The ID of the key spelled by `bytes` (UTF-8), for ``ingest(partition:offset:key:eventTime:payload:byteCount:writtenAt:now:)``;
+    /// `nil` when the bytes are not UTF-8.
+    @inlinable
+    public mutating func keyID(bytes: UnsafeRawBufferPointer) -> KeyID? {
+        keys.id(bytes: bytes)
+    }
+
+    /// The ID of `key` (`nil`: the absent key, ID 0).
+    @inlinable
+    public mutating func keyID(_ key: String?) -> KeyID {
+        keys.id(key)
+    }
+
+    /// The text of key `id`.
+    @inlinable
+    public func keyText(_ id: KeyID) -> String? {
+        keys.text(id)
+    }
+
     // MARK: Ingest
 
     /// Offers one record. Records of one partition must come in offset order (lower offsets after
@@ -119,19 +168,36 @@ public struct MicroBatchEngine<Payload> {
     /// without a checkpoint.
     @inlinable
     public mutating func ingest(_ record: InputRecord<Payload>) -> IngestOutcome<Payload> {
-        let now = clock.now()
-        let slot = slotIndex(for: record.partition, now: now)
+        ingest(record, now: clock.now())
+    }
+
+    /// ``ingest(_:)`` with the engine clock read by the caller (once per polled batch, say).
+    @inlinable
+    public mutating func ingest(_ record: InputRecord<Payload>, now: Int64) -> IngestOutcome<Payload> {
+        let key = keys.id(record.key)
+        return ingest(
+            partition: record.partition, offset: record.offset, key: key, eventTime: record.eventTime, payload: record.payload,
+            byteCount: record.byteCount, writtenAt: record.writtenAt, now: now)
+    }
+
+    /// ``ingest(_:)`` for a record whose key is already interned (``keyID(bytes:)``).
+    @inlinable
+    public mutating func ingest(
+        partition: Int32, offset: Int64, key: KeyID, eventTime recordTime: Int64, payload: Payload, byteCount: Int,
+        writtenAt: Int64?, now: Int64
+    ) -> IngestOutcome<Payload> {
+        let slot = slotIndex(for: partition, now: now)
         let replaying: Bool
-        switch admit(offset: record.offset, slot: slot, now: now) {
+        switch admit(offset: offset, slot: slot, now: now) {
         case .duplicate: return .duplicate
         case .alreadyHandled: replaying = true
         case .fresh: replaying = false
         }
-        let eventTime = configuration.time == .processingTime ? now : record.eventTime
+        let eventTime = configuration.time == .processingTime ? now : recordTime
         // The skew reference is when the record was written, so restarts and replays decide alike;
         // but never later than the clock: a producer can forge a far-future timestamp together
         // with a far-future event time, and the clock only moves forward, so the decision holds.
-        if let rejection = rejection(of: eventTime, reference: min(record.writtenAt ?? now, now)) {
+        if let rejection = rejection(of: eventTime, reference: min(writtenAt ?? now, now)) {
             return replaying ? .alreadyHandled : .rejected(rejection)
         }
         if replaying, configuration.time == .eventTime, eventTime > slots[slot]?.restoredStreamTime ?? .max {
@@ -139,21 +205,22 @@ public struct MicroBatchEngine<Payload> {
             // rejected (ahead of the clock then) or handled outside before the restore.
             return .alreadyHandled
         }
-        let specification = configuration.window
-        let latest = specification.latestWindow(containing: eventTime)
-        let closedThrough = domainClosedThrough(slot: slot)
-        var openWindows = specification.windowsPerRecord
-        if let closedThrough {
-            if latest.end <= closedThrough {
-                if replaying { return .alreadyHandled }
-                return .late(
-                    LateRecord(
-                        partition: record.partition, offset: record.offset, key: record.key, eventTime: eventTime,
-                        window: latest, lateness: closedThrough - latest.end, payload: record.payload))
-            }
-            openWindows = min(openWindows, Int((latest.end - closedThrough - 1) / specification.advance) + 1)
+        let latest = configuration.window.latestWindow(containing: eventTime)
+        if let closedThrough = domainClosedThrough(slot: slot), latest.end <= closedThrough {
+            if replaying { return .alreadyHandled }
+            return .late(
+                LateRecord(
+                    partition: partition, offset: offset, key: keys.text(key), eventTime: eventTime, window: latest,
+                    lateness: closedThrough - latest.end, payload: payload))
         }
-        buffer(record, eventTime: eventTime, latestEnd: latest.end, openWindows: openWindows, slot: slot)
+        switch configuration.scope {
+        case .key:
+            stores[slot].append(slot: slot, eventTime: eventTime, offset: offset, key: key, payload: payload, byteCount: byteCount)
+        case .global:
+            globalStore.append(slot: slot, eventTime: eventTime, offset: offset, key: key, payload: payload, byteCount: byteCount)
+        }
+        slots[slot]?.liveRecords += 1
+        slots[slot]?.liveBytes += byteCount
         advanceStreamTime(slot: slot, eventTime: eventTime)
         return .buffered
     }
@@ -170,9 +237,11 @@ public struct MicroBatchEngine<Payload> {
 
     @inlinable
     mutating func slotIndex(for partition: Int32, now: Int64) -> Int {
-        if let slot = slotByPartition[partition] { return slot }
-        assign(partition)
-        return slotByPartition[partition] ?? 0
+        if partition == lastPartition { return lastSlot }
+        if slotByPartition[partition] == nil { assign(partition) }
+        lastPartition = partition
+        lastSlot = slotByPartition[partition] ?? 0
+        return lastSlot
     }
 
     @inlinable
@@ -199,25 +268,6 @@ public struct MicroBatchEngine<Payload> {
     }
 
     @inlinable
-    mutating func buffer(
-        _ record: InputRecord<Payload>, eventTime: Int64, latestEnd: Int64, openWindows: Int, slot: Int
-    ) {
-        let advance = configuration.window.advance
-        let sequence =
-            slots[slot]?.arena.append(
-                offset: record.offset, eventTime: eventTime, key: record.key, payload: record.payload,
-                byteCount: record.byteCount, windows: Int32(openWindows)) ?? 0
-        let reference = RecordReference(slot: slot, sequence: sequence)
-        for step in 0..<openWindows {
-            let end = latestEnd - Int64(step) * advance
-            switch configuration.scope {
-            case .key: slots[slot]?.index.add(reference, end: end)
-            case .global: globalIndex.add(reference, end: end)
-            }
-        }
-    }
-
-    @inlinable
     mutating func advanceStreamTime(slot: Int, eventTime: Int64) {
         guard var state = slots[slot].take() else { return }
         let previous = state.streamTime
@@ -225,13 +275,13 @@ public struct MicroBatchEngine<Payload> {
         state.streamTime = max(previous ?? .min, eventTime)
         let advanced = state.streamTime != previous
         let streamTime = state.streamTime ?? eventTime
+        slots[slot] = state
+        guard advanced else { return }
         switch configuration.scope {
         case .key:
-            if advanced { state.index.advanceClosedThrough(to: streamTime - configuration.window.grace) }
-            slots[slot] = state
+            stores[slot].advanceClosedThrough(to: streamTime - configuration.window.grace, reason: .streamTime)
         case .global:
-            slots[slot] = state
-            if advanced, previous == nil || previous == globalMinimumStreamTime || globalMinimumStreamTime == nil {
+            if previous == nil || previous == globalMinimumStreamTime || globalMinimumStreamTime == nil {
                 advanceGlobalClosedThrough(skippingIdleAt: nil)
             }
         }
@@ -259,19 +309,19 @@ public struct MicroBatchEngine<Payload> {
         }
         if now == nil { globalMinimumStreamTime = blocked ? nil : minimum }
         guard !blocked, let candidate = minimum ?? idleMinimum else { return }
-        globalIndex.advanceClosedThrough(to: candidate - configuration.window.grace)
+        globalStore.advanceClosedThrough(to: candidate - configuration.window.grace, reason: now == nil ? .streamTime : .idleTimeout)
     }
 
     @inlinable
-    func isIdle(_ state: PartitionState<Payload>, now: Int64) -> Bool {
+    func isIdle(_ state: PartitionState, now: Int64) -> Bool {
         !pausedPartitions.contains(state.partition) && state.isIdle(now: now, idleTimeout: configuration.idleTimeout)
     }
 
     @inlinable
     func domainClosedThrough(slot: Int) -> Int64? {
         switch configuration.scope {
-        case .key: slots[slot]?.index.closedThrough
-        case .global: globalIndex.closedThrough
+        case .key: stores[slot].closedThrough
+        case .global: globalStore.closedThrough
         }
     }
 }

@@ -1,13 +1,14 @@
-/// Everything the engine knows about one assigned partition.
+/// Everything the engine knows about one assigned partition, its records aside (they live in
+/// ``PaneStore``s: the partition's own in `key` scope, the shared one in `global` scope).
 @usableFromInline
-struct PartitionState<Payload> {
+struct PartitionState {
     @usableFromInline
     let partition: Int32
+    /// Records and bytes the partition holds in open panes.
     @usableFromInline
-    var arena = RecordArena<Payload>()
-    /// Open windows of this partition (`key` scope only; `global` scope shares one index).
+    var liveRecords = 0
     @usableFromInline
-    var index = WindowIndex()
+    var liveBytes = 0
     /// Largest event time ingested, or restored from a checkpoint: the base of the idle rule.
     @usableFromInline
     var eventStreamTime: Int64?
@@ -55,9 +56,10 @@ struct PartitionState<Payload> {
         return now - lastActivity >= idleTimeout
     }
 
+    /// The committable offset given the lowest offset the partition still holds.
     @inlinable
-    var committableOffset: Int64? {
-        arena.lowWaterOffset ?? nextOffset ?? restoredCommittedOffset
+    func committableOffset(lowestHeld: Int64?) -> Int64? {
+        lowestHeld ?? nextOffset ?? restoredCommittedOffset
     }
 
     @inlinable

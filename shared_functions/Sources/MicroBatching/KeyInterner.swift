@@ -1,0 +1,152 @@
+/// A key's number inside the engine: buffered records carry it instead of their key's text.
+public typealias KeyID = UInt32
+
+/// Message keys as small integers, so that buffered records hold 4 bytes instead of a string and
+/// closing a window groups records by number. ID 0 is the absent key.
+///
+/// Keys are Swift strings: canonically equivalent spellings ("é" and "e" + U+0301) are one key,
+/// whose text is the first spelling seen. A key can be looked up by its text or, on the hot path,
+/// by its UTF-8 bytes: a table of byte spellings answers a key seen before with one hash of its
+/// bytes and one comparison, without making a string; only a new spelling is validated and
+/// turned into text.
+///
+/// Keys are never released one by one; ``compacted(keeping:)`` rebuilds the interner with the
+/// keys still in use (the engine calls it when the interner has grown well past what its open
+/// windows hold), so a stream of ever-new keys cannot grow it without bound.
+@usableFromInline
+struct KeyInterner {
+    @usableFromInline
+    var idsByText: [String: KeyID] = [:]
+    /// The text of each ID; `texts[0]` is the absent key.
+    @usableFromInline
+    var texts: [String?] = [nil]
+
+    // The byte spellings: an open-addressing table of spelling numbers + 1 (0: empty), and each
+    // spelling's hash, bytes (a range of `spellingBytes`) and key.
+    @usableFromInline
+    var table: [UInt32] = Array(repeating: 0, count: 64)
+    @usableFromInline
+    var spellingHashes: [UInt64] = []
+    @usableFromInline
+    var spellingStarts: [Int] = []
+    @usableFromInline
+    var spellingLengths: [Int] = []
+    @usableFromInline
+    var spellingIDs: [KeyID] = []
+    @usableFromInline
+    var spellingBytes: [UInt8] = []
+
+    @inlinable
+    init() {}
+
+    /// Keys known, the absent key included.
+    @inlinable
+    var count: Int { texts.count }
+
+    @inlinable
+    func text(_ id: KeyID) -> String? { texts[Int(id)] }
+
+    /// The ID of `key`, added when new.
+    @inlinable
+    mutating func id(_ key: String?) -> KeyID {
+        guard let key else { return 0 }
+        if let id = idsByText[key] { return id }
+        let id = KeyID(texts.count)
+        texts.append(key)
+        idsByText[key] = id
+        return id
+    }
+
+    /// The ID of the key spelled by `bytes` (UTF-8), added when new; `nil` when the bytes are not
+    /// UTF-8.
+    @inlinable
+    mutating func id(bytes: UnsafeRawBufferPointer) -> KeyID? {
+        let hash = Self.hash(bytes)
+        let mask = table.count - 1
+        var position = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = table[position]
+            if entry == 0 { break }
+            let spelling = Int(entry - 1)
+            if spellingHashes[spelling] == hash, spellingLengths[spelling] == bytes.count,
+                Self.equal(bytes, spellingBytes, from: spellingStarts[spelling])
+            {
+                return spellingIDs[spelling]
+            }
+            position = (position + 1) & mask
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        let id = id(text)
+        addSpelling(bytes, hash: hash, id: id)
+        return id
+    }
+
+    @inlinable
+    mutating func addSpelling(_ bytes: UnsafeRawBufferPointer, hash: UInt64, id: KeyID) {
+        if (spellingIDs.count + 1) * 4 > table.count * 3 { growTable() }
+        let spelling = spellingIDs.count
+        spellingHashes.append(hash)
+        spellingStarts.append(spellingBytes.count)
+        spellingLengths.append(bytes.count)
+        spellingIDs.append(id)
+        spellingBytes.append(contentsOf: bytes)
+        insert(spelling: spelling, hash: hash)
+    }
+
+    @inlinable
+    mutating func insert(spelling: Int, hash: UInt64) {
+        let mask = table.count - 1
+        var position = Int(truncatingIfNeeded: hash) & mask
+        while table[position] != 0 { position = (position + 1) & mask }
+        table[position] = UInt32(spelling + 1)
+    }
+
+    @usableFromInline
+    mutating func growTable() {
+        table = Array(repeating: 0, count: table.count * 2)
+        for spelling in spellingIDs.indices { insert(spelling: spelling, hash: spellingHashes[spelling]) }
+    }
+
+    @inlinable
+    static func equal(_ bytes: UnsafeRawBufferPointer, _ stored: [UInt8], from start: Int) -> Bool {
+        stored.withUnsafeBufferPointer { stored in
+            var index = 0
+            while index < bytes.count {
+                if stored[start + index] != bytes[index] { return false }
+                index += 1
+            }
+            return true
+        }
+    }
+
+    /// FNV-1a over the bytes, then a final mix so that nearby keys spread over the table.
+    @inlinable
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var state: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            state ^= UInt64(byte)
+            state &*= 0x0000_0100_0000_01b3
+        }
+        state ^= state >> 29
+        state &*= 0xbf58_476d_1ce4_e5b9
+        return state ^ (state >> 32)
+    }
+
+    /// A new interner holding only the keys `used` marks (indexed by ID), and the new ID of each
+    /// old one (the absent key stays 0; unused keys map to 0 and must not be referred to again).
+    @usableFromInline
+    func compacted(keeping used: [Bool]) -> (interner: KeyInterner, newIDs: [KeyID]) {
+        var interner = KeyInterner()
+        var newIDs = [KeyID](repeating: 0, count: texts.count)
+        for old in 1..<texts.count where used[old] {
+            newIDs[old] = interner.id(texts[old])
+        }
+        return (interner, newIDs)
+    }
+
+    /// The deterministic order of keys: the absent key first, then by the keys' UTF-8 bytes.
+    @inlinable
+    func precedes(_ lhs: KeyID, _ rhs: KeyID) -> Bool {
+        KeyGrouping.keyOrder(texts[Int(lhs)], texts[Int(rhs)])
+    }
+}
