@@ -35,6 +35,10 @@ struct KeyInterner {
     var spellingIDs: [KeyID] = []
     @usableFromInline
     var spellingBytes: [UInt8] = []
+    /// Each key's place in key order (``precedes(_:_:)``), computed for the keys known at the
+    /// last ``rankKeys()``; `ranks.count` tells how many that was.
+    @usableFromInline
+    var ranks: [UInt32] = []
 
     @inlinable
     init() {}
@@ -148,5 +152,16 @@ struct KeyInterner {
     @inlinable
     func precedes(_ lhs: KeyID, _ rhs: KeyID) -> Bool {
         KeyGrouping.keyOrder(texts[Int(lhs)], texts[Int(rhs)])
+    }
+
+    /// Ranks every key in key order, when keys were added since the last ranking (O(K log K)
+    /// once; closing then orders keys by integer rank).
+    @inlinable
+    mutating func rankKeys() {
+        guard ranks.count != texts.count else { return }
+        let texts = self.texts
+        let order = (0..<KeyID(texts.count)).sorted { KeyGrouping.keyOrder(texts[Int($0)], texts[Int($1)]) }
+        ranks = [UInt32](repeating: 0, count: texts.count)
+        for (rank, id) in order.enumerated() { ranks[Int(id)] = UInt32(rank) }
     }
 }

@@ -12,7 +12,7 @@ extension MicroBatchEngine {
     public mutating func closeWindows(now: Int64) -> [ClosedBatch<Payload>] {
         let idleTimeout = configuration.idleTimeout
         let grace = configuration.window.grace
-        var closed: [(partition: Int32, batch: ClosedBatch<Payload>)] = []
+        var closed: [(partition: Int32, key: KeyID, batch: ClosedBatch<Payload>)] = []
         switch configuration.scope {
         case .key:
             for (partition, slot) in slotByPartition {
@@ -37,6 +37,7 @@ extension MicroBatchEngine {
             emitPassed(slot: nil, into: &closed)
         }
         compactKeysIfNeeded()
+        keys.rankKeys()
         return Self.ordered(closed, keys: keys)
     }
 
@@ -44,7 +45,7 @@ extension MicroBatchEngine {
     /// for those windows are late.
     @inlinable
     public mutating func closeAllWindows() -> [ClosedBatch<Payload>] {
-        var closed: [(partition: Int32, batch: ClosedBatch<Payload>)] = []
+        var closed: [(partition: Int32, key: KeyID, batch: ClosedBatch<Payload>)] = []
         switch configuration.scope {
         case .key:
             for slot in slotByPartition.values {
@@ -56,6 +57,7 @@ extension MicroBatchEngine {
             emitPassed(slot: nil, into: &closed, reason: .endOfInput)
         }
         compactKeysIfNeeded()
+        keys.rankKeys()
         return Self.ordered(closed, keys: keys)
     }
 
@@ -63,7 +65,7 @@ extension MicroBatchEngine {
     /// they leave behind. `reason` overrides the reasons recorded when they were passed.
     @inlinable
     mutating func emitPassed(
-        slot: Int?, into closed: inout [(partition: Int32, batch: ClosedBatch<Payload>)], reason: CloseReason? = nil
+        slot: Int?, into closed: inout [(partition: Int32, key: KeyID, batch: ClosedBatch<Payload>)], reason: CloseReason? = nil
     ) {
         let windows = slot.map { stores[$0].takePassed() } ?? globalStore.takePassed()
         guard !windows.isEmpty else { return }
@@ -71,7 +73,7 @@ extension MicroBatchEngine {
             if let slot {
                 makeKeyBatches(window, store: stores[slot], partition: slotPartitions[slot], reason: reason ?? window.reason, into: &closed)
             } else {
-                closed.append((0, makeGlobalBatch(window, store: globalStore, reason: reason ?? window.reason)))
+                closed.append((0, 0, makeGlobalBatch(window, store: globalStore, reason: reason ?? window.reason)))
             }
         }
         let released = slot.map { stores[$0].releasePassedPanes() } ?? globalStore.releasePassedPanes()
@@ -83,7 +85,7 @@ extension MicroBatchEngine {
 
     /// Calls `body` with every record of `window` as its store holds it: pane, slot, column and index.
     @inlinable
-    func forEachRecord(
+    static func forEachRecord(
         of window: PassedWindow, in store: PaneStore<Payload>,
         _ body: (_ pane: Int64, _ slot: Int, _ column: PaneColumn<Payload>, _ index: Int) -> Void
     ) {
@@ -105,17 +107,22 @@ extension MicroBatchEngine {
     @inlinable
     mutating func makeKeyBatches(
         _ window: PassedWindow, store: PaneStore<Payload>, partition: Int32, reason: CloseReason,
-        into closed: inout [(partition: Int32, batch: ClosedBatch<Payload>)]
+        into closed: inout [(partition: Int32, key: KeyID, batch: ClosedBatch<Payload>)]
     ) {
+        // Counts per key, then (negated) each key's group; borrowed from the engine and reset below.
+        var keyCounts: [Int32] = []
+        swap(&keyCounts, &self.keyCounts)
+        defer { swap(&keyCounts, &self.keyCounts) }
         if keyCounts.count < keys.count { keyCounts.append(contentsOf: repeatElement(0, count: keys.count - keyCounts.count)) }
         var present: [KeyID] = []
-        forEachRecord(of: window, in: store) { _, _, column, index in
+        Self.forEachRecord(of: window, in: store) { _, _, column, index in
             let key = Int(column.keys[index])
             if keyCounts[key] == 0 { present.append(KeyID(key)) }
             keyCounts[key] += 1
         }
+        keys.rankKeys()
         let keys = self.keys
-        present.sort { keys.precedes($0, $1) }
+        present.sort { keys.ranks[Int($0)] < keys.ranks[Int($1)] }
         var groups: [[BatchRecord<Payload>]] = []
         var ranges: [OffsetRange] = []
         groups.reserveCapacity(present.count)
@@ -128,7 +135,7 @@ extension MicroBatchEngine {
         }
         let length = store.length
         let wide = store.wide
-        forEachRecord(of: window, in: store) { pane, _, column, index in
+        Self.forEachRecord(of: window, in: store) { pane, _, column, index in
             let key = Int(column.keys[index])
             let group = Int(-1 - keyCounts[key])
             let offset = column.offset(index)
@@ -144,7 +151,7 @@ extension MicroBatchEngine {
             keyCounts[Int(key)] = 0
             closed.append(
                 (
-                    partition,
+                    partition, key,
                     ClosedBatch(
                         batch: WindowBatch(window: bounds, key: keys.text(key), records: groups[group]), reason: reason,
                         offsetRanges: [ranges[group]])
@@ -159,7 +166,7 @@ extension MicroBatchEngine {
         var ranges: [Int32: OffsetRange] = [:]
         let length = store.length
         let wide = store.wide
-        forEachRecord(of: window, in: store) { pane, slot, column, index in
+        Self.forEachRecord(of: window, in: store) { pane, slot, column, index in
             let partition = slotPartitions[slot]
             let offset = column.offset(index)
             records.append(
@@ -176,18 +183,26 @@ extension MicroBatchEngine {
     }
 
     /// The engine's output order: window end, then key (`nil` first, then UTF-8 bytes), then partition.
-    /// Each partition's batches already come in this order, so usually nothing moves.
+    /// Each partition's batches already come in this order, so usually nothing moves; otherwise the
+    /// keys present are ranked once and the batches sorted by (end, rank, partition).
     @inlinable
-    static func ordered(_ closed: [(partition: Int32, batch: ClosedBatch<Payload>)], keys: KeyInterner) -> [ClosedBatch<Payload>] {
-        func precedes(_ lhs: Int, _ rhs: Int) -> Bool {
-            let (left, right) = (closed[lhs].batch.batch, closed[rhs].batch.batch)
-            if left.window.end != right.window.end { return left.window.end < right.window.end }
-            if KeyGrouping.keyOrder(left.key, right.key) { return true }
-            if KeyGrouping.keyOrder(right.key, left.key) { return false }
-            return closed[lhs].partition < closed[rhs].partition
+    static func ordered(
+        _ closed: [(partition: Int32, key: KeyID, batch: ClosedBatch<Payload>)], keys: KeyInterner
+    ) -> [ClosedBatch<Payload>] {
+        let ends = closed.map(\.batch.batch.window.end)
+        let keyIDs = closed.map(\.key)
+        let partitions = closed.map(\.partition)
+        func inOrder(_ lhs: Int, _ rhs: Int) -> Bool {
+            if ends[lhs] != ends[rhs] { return ends[lhs] < ends[rhs] }
+            if keyIDs[lhs] != keyIDs[rhs] { return keys.ranks[Int(keyIDs[lhs])] < keys.ranks[Int(keyIDs[rhs])] }
+            return partitions[lhs] <= partitions[rhs]
         }
-        if closed.indices.dropFirst().allSatisfy({ !precedes($0, $0 - 1) }) { return closed.map(\.batch) }
-        return closed.indices.sorted(by: precedes).map { closed[$0].batch }
+        if closed.indices.dropFirst().allSatisfy({ inOrder($0 - 1, $0) }) { return closed.map(\.batch) }
+        var ranked = keys
+        ranked.rankKeys()
+        let order = closed.indices.map { (end: ends[$0], rank: ranked.ranks[Int(keyIDs[$0])], partition: partitions[$0], index: $0) }
+            .sorted { ($0.end, $0.rank, $0.partition) < ($1.end, $1.rank, $1.partition) }
+        return order.map { closed[$0.index].batch }
     }
 
     /// Rebuilds the key interner with the keys buffered records still use, once it has grown to

@@ -24,9 +24,17 @@ struct PaneColumn<Payload> {
     @usableFromInline
     var payloads: [Payload] = []
 
+    /// A column; `reserving` records of room up front (a pane slot's later columns, which will
+    /// fill: reserving avoids growing them step by step, which leaves freed steps behind).
     @inlinable
-    init(firstOffset: Int64) {
+    init(firstOffset: Int64, reserving capacity: Int = 0, wide: Bool = false) {
         self.firstOffset = firstOffset
+        if capacity > 0 {
+            if wide { wideTimes.reserveCapacity(capacity) } else { times.reserveCapacity(capacity) }
+            offsetDeltas.reserveCapacity(capacity)
+            keys.reserveCapacity(capacity)
+            payloads.reserveCapacity(capacity)
+        }
     }
 
     @inlinable
@@ -76,7 +84,8 @@ struct PaneSlot<Payload> {
     @inlinable
     mutating func append(timeInPane: Int64, wide: Bool, offset: Int64, key: KeyID, payload: Payload, byteCount: Int) {
         if columns.isEmpty || !columns[columns.count - 1].accepts(offset: offset) {
-            columns.append(PaneColumn(firstOffset: offset))
+            let full = columns.last.map { $0.count == PaneColumn<Payload>.capacity } ?? false
+            columns.append(PaneColumn(firstOffset: offset, reserving: full ? PaneColumn<Payload>.capacity : 0, wide: wide))
         }
         columns[columns.count - 1].append(timeInPane: timeInPane, wide: wide, offset: offset, key: key, payload: payload)
         count += 1
