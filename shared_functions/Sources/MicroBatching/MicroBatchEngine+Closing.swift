@@ -12,7 +12,7 @@ extension MicroBatchEngine {
     public mutating func closeWindows(now: Int64) -> [ClosedBatch<Payload>] {
         let idleTimeout = configuration.idleTimeout
         let grace = configuration.window.grace
-        var closed: [(partition: Int32, key: KeyID, batch: ClosedBatch<Payload>)] = []
+        var closed = ClosingBuffer<Payload>()
         switch configuration.scope {
         case .key:
             for (partition, slot) in slotByPartition {
@@ -38,14 +38,14 @@ extension MicroBatchEngine {
         }
         compactKeysIfNeeded()
         keys.rankKeys()
-        return Self.ordered(closed, keys: keys)
+        return closed.ordered(ranks: keys.ranks)
     }
 
     /// Closes every open window, whatever stream time says (the input has ended). Later records
     /// for those windows are late.
     @inlinable
     public mutating func closeAllWindows() -> [ClosedBatch<Payload>] {
-        var closed: [(partition: Int32, key: KeyID, batch: ClosedBatch<Payload>)] = []
+        var closed = ClosingBuffer<Payload>()
         switch configuration.scope {
         case .key:
             for slot in slotByPartition.values {
@@ -58,22 +58,23 @@ extension MicroBatchEngine {
         }
         compactKeysIfNeeded()
         keys.rankKeys()
-        return Self.ordered(closed, keys: keys)
+        return closed.ordered(ranks: keys.ranks)
     }
 
     /// Emits the windows passed in `slot`'s store (`nil`: the global store), then drops the panes
     /// they leave behind. `reason` overrides the reasons recorded when they were passed.
     @inlinable
     mutating func emitPassed(
-        slot: Int?, into closed: inout [(partition: Int32, key: KeyID, batch: ClosedBatch<Payload>)], reason: CloseReason? = nil
+        slot: Int?, into closed: inout ClosingBuffer<Payload>, reason: CloseReason? = nil
     ) {
         let windows = slot.map { stores[$0].takePassed() } ?? globalStore.takePassed()
         guard !windows.isEmpty else { return }
         for window in windows {
             if let slot {
-                makeKeyBatches(window, store: stores[slot], partition: slotPartitions[slot], reason: reason ?? window.reason, into: &closed)
+                makeKeyBatches(
+                    window, store: stores[slot], partition: slotPartitions[slot], reason: reason ?? window.reason, into: &closed)
             } else {
-                closed.append((0, 0, makeGlobalBatch(window, store: globalStore, reason: reason ?? window.reason)))
+                closed.append(makeGlobalBatch(window, store: globalStore, reason: reason ?? window.reason), partition: 0, key: 0)
             }
         }
         let released = slot.map { stores[$0].releasePassedPanes() } ?? globalStore.releasePassedPanes()
@@ -107,7 +108,7 @@ extension MicroBatchEngine {
     @inlinable
     mutating func makeKeyBatches(
         _ window: PassedWindow, store: PaneStore<Payload>, partition: Int32, reason: CloseReason,
-        into closed: inout [(partition: Int32, key: KeyID, batch: ClosedBatch<Payload>)]
+        into closed: inout ClosingBuffer<Payload>
     ) {
         // Counts per key, then (negated) each key's group; borrowed from the engine and reset below.
         var keyCounts: [Int32] = []
@@ -124,38 +125,40 @@ extension MicroBatchEngine {
         let keys = self.keys
         present.sort { keys.ranks[Int($0)] < keys.ranks[Int($1)] }
         var groups: [[BatchRecord<Payload>]] = []
+        var texts: [String?] = []
         var ranges: [OffsetRange] = []
         groups.reserveCapacity(present.count)
+        texts.reserveCapacity(present.count)
         for (group, key) in present.enumerated() {
             var records: [BatchRecord<Payload>] = []
             records.reserveCapacity(Int(keyCounts[Int(key)]))
             groups.append(records)
+            texts.append(keys.text(key))
             ranges.append(OffsetRange(partition: partition, first: .max, last: .min))
             keyCounts[Int(key)] = Int32(-1 - group)
         }
         let length = store.length
         let wide = store.wide
         Self.forEachRecord(of: window, in: store) { pane, _, column, index in
-            let key = Int(column.keys[index])
-            let group = Int(-1 - keyCounts[key])
+            let group = Int(-1 - keyCounts[Int(column.keys[index])])
             let offset = column.offset(index)
             groups[group].append(
                 BatchRecord(
                     eventTime: pane * length + column.timeInPane(index, wide: wide), partition: partition, offset: offset,
-                    key: keys.text(KeyID(key)), value: column.payloads[index]))
+                    key: texts[group], value: column.payloads[index]))
             let range = ranges[group]
             ranges[group] = OffsetRange(partition: partition, first: min(range.first, offset), last: max(range.last, offset))
         }
         let bounds = Window(uncheckedStart: window.end - configuration.window.size, end: window.end)
         for (group, key) in present.enumerated() {
             keyCounts[Int(key)] = 0
+            var records: [BatchRecord<Payload>] = []
+            swap(&records, &groups[group])
             closed.append(
-                (
-                    partition, key,
-                    ClosedBatch(
-                        batch: WindowBatch(window: bounds, key: keys.text(key), records: groups[group]), reason: reason,
-                        offsetRanges: [ranges[group]])
-                ))
+                ClosedBatch(
+                    batch: WindowBatch(window: bounds, key: texts[group], records: records), reason: reason,
+                    offsetRanges: [ranges[group]]),
+                partition: partition, key: key)
         }
     }
 
@@ -180,29 +183,6 @@ extension MicroBatchEngine {
         return ClosedBatch(
             batch: WindowBatch(window: bounds, key: nil, records: records), reason: reason,
             offsetRanges: ranges.values.sorted { $0.partition < $1.partition })
-    }
-
-    /// The engine's output order: window end, then key (`nil` first, then UTF-8 bytes), then partition.
-    /// Each partition's batches already come in this order, so usually nothing moves; otherwise the
-    /// keys present are ranked once and the batches sorted by (end, rank, partition).
-    @inlinable
-    static func ordered(
-        _ closed: [(partition: Int32, key: KeyID, batch: ClosedBatch<Payload>)], keys: KeyInterner
-    ) -> [ClosedBatch<Payload>] {
-        let ends = closed.map(\.batch.batch.window.end)
-        let keyIDs = closed.map(\.key)
-        let partitions = closed.map(\.partition)
-        func inOrder(_ lhs: Int, _ rhs: Int) -> Bool {
-            if ends[lhs] != ends[rhs] { return ends[lhs] < ends[rhs] }
-            if keyIDs[lhs] != keyIDs[rhs] { return keys.ranks[Int(keyIDs[lhs])] < keys.ranks[Int(keyIDs[rhs])] }
-            return partitions[lhs] <= partitions[rhs]
-        }
-        if closed.indices.dropFirst().allSatisfy({ inOrder($0 - 1, $0) }) { return closed.map(\.batch) }
-        var ranked = keys
-        ranked.rankKeys()
-        let order = closed.indices.map { (end: ends[$0], rank: ranked.ranks[Int(keyIDs[$0])], partition: partitions[$0], index: $0) }
-            .sorted { ($0.end, $0.rank, $0.partition) < ($1.end, $1.rank, $1.partition) }
-        return order.map { closed[$0.index].batch }
     }
 
     /// Rebuilds the key interner with the keys buffered records still use, once it has grown to

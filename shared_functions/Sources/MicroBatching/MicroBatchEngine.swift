@@ -33,6 +33,10 @@ public struct MicroBatchEngine<Payload> {
     var slotPartitions: [Int32] = []
     @usableFromInline
     var slotByPartition: [Int32: Int] = [:]
+    /// `slotByPartition` as an array for partitions below ``denseLimit`` (-1: not assigned), so
+    /// records alternating between partitions find their slot without hashing.
+    @usableFromInline
+    var denseSlots: [Int] = []
     /// The partition and slot of the last record: records come in runs of one partition.
     @usableFromInline
     var lastPartition: Int32 = -1
@@ -107,6 +111,7 @@ public struct MicroBatchEngine<Payload> {
         slots[slot] = state
         slotPartitions[slot] = partition
         slotByPartition[partition] = slot
+        setDenseSlot(partition, slot)
         lastPartition = -1
         if configuration.scope == .global { globalMinimumStreamTime = nil }
         return report
@@ -117,6 +122,7 @@ public struct MicroBatchEngine<Payload> {
     @inlinable
     public mutating func revoke(_ partition: Int32) {
         guard let slot = slotByPartition.removeValue(forKey: partition) else { return }
+        setDenseSlot(partition, -1)
         switch configuration.scope {
         case .key: stores[slot] = PaneStore(window: configuration.window)
         case .global:
@@ -197,7 +203,7 @@ public struct MicroBatchEngine<Payload> {
         // The skew reference is when the record was written, so restarts and replays decide alike;
         // but never later than the clock: a producer can forge a far-future timestamp together
         // with a far-future event time, and the clock only moves forward, so the decision holds.
-        if let rejection = rejection(of: eventTime, reference: min(writtenAt ?? now, now)) {
+        if let rejection = Self.rejection(of: eventTime, reference: min(writtenAt ?? now, now), configuration: configuration) {
             return replaying ? .alreadyHandled : .rejected(rejection)
         }
         if replaying, configuration.time == .eventTime, eventTime > slots[slot]?.restoredStreamTime ?? .max {
@@ -206,7 +212,12 @@ public struct MicroBatchEngine<Payload> {
             return .alreadyHandled
         }
         let latest = configuration.window.latestWindow(containing: eventTime)
-        if let closedThrough = domainClosedThrough(slot: slot), latest.end <= closedThrough {
+        let closedThrough: Int64? =
+            switch configuration.scope {
+            case .key: stores[slot].closedThrough
+            case .global: globalStore.closedThrough
+            }
+        if let closedThrough, latest.end <= closedThrough {
             if replaying { return .alreadyHandled }
             return .late(
                 LateRecord(
@@ -219,9 +230,9 @@ public struct MicroBatchEngine<Payload> {
         case .global:
             globalStore.append(slot: slot, eventTime: eventTime, offset: offset, key: key, payload: payload, byteCount: byteCount)
         }
-        slots[slot]?.liveRecords += 1
-        slots[slot]?.liveBytes += byteCount
-        advanceStreamTime(slot: slot, eventTime: eventTime)
+        if let advance = slots[slot]?.buffer(eventTime: eventTime, byteCount: byteCount) {
+            streamTimeAdvanced(slot: slot, from: advance.previous, to: advance.streamTime)
+        }
         return .buffered
     }
 
@@ -238,25 +249,44 @@ public struct MicroBatchEngine<Payload> {
     @inlinable
     mutating func slotIndex(for partition: Int32, now: Int64) -> Int {
         if partition == lastPartition { return lastSlot }
-        if slotByPartition[partition] == nil { assign(partition) }
+        let slot: Int
+        if partition >= 0, Int(partition) < denseSlots.count, denseSlots[Int(partition)] >= 0 {
+            slot = denseSlots[Int(partition)]
+        } else {
+            slot = slotByPartition[partition] ?? assignedSlot(partition)
+        }
         lastPartition = partition
-        lastSlot = slotByPartition[partition] ?? 0
-        return lastSlot
+        lastSlot = slot
+        return slot
+    }
+
+    @inlinable
+    static var denseLimit: Int32 { 65_536 }
+
+    @usableFromInline
+    mutating func setDenseSlot(_ partition: Int32, _ slot: Int) {
+        guard partition >= 0, partition < Self.denseLimit else { return }
+        if Int(partition) >= denseSlots.count {
+            denseSlots.append(contentsOf: repeatElement(-1, count: Int(partition) + 1 - denseSlots.count))
+        }
+        denseSlots[Int(partition)] = slot
+    }
+
+    @usableFromInline
+    mutating func assignedSlot(_ partition: Int32) -> Int {
+        assign(partition)
+        return slotByPartition[partition] ?? 0
     }
 
     @inlinable
     mutating func admit(offset: Int64, slot: Int, now: Int64) -> ReplayStatus {
-        guard var state = slots[slot].take() else { return .duplicate }
-        defer { slots[slot] = state }
-        if let next = state.nextOffset, offset < next { return .duplicate }
-        let (following, overflow) = offset.addingReportingOverflow(1)
-        state.nextOffset = overflow ? .max : following
-        state.lastActivity = now
-        return offset < state.replayUntil ? .alreadyHandled : .fresh
+        slots[slot]?.admit(offset: offset, now: now) ?? .duplicate
     }
 
+    // Static, given the configuration: a method on `self` called from a mutating one can copy the
+    // whole engine per record.
     @inlinable
-    func rejection(of eventTime: Int64, reference: Int64) -> RecordRejection? {
+    static func rejection(of eventTime: Int64, reference: Int64, configuration: EngineConfiguration) -> RecordRejection? {
         guard EventTime.supportedRange.contains(eventTime) else { return .eventTimeOutOfRange(eventTime: eventTime) }
         if configuration.time == .eventTime, let maximumSkew = configuration.maximumClockSkew {
             let (ahead, overflow) = eventTime.subtractingReportingOverflow(reference)
@@ -267,16 +297,9 @@ public struct MicroBatchEngine<Payload> {
         return nil
     }
 
+    /// Moves the closing domain of `slot` after its partition's stream time advanced.
     @inlinable
-    mutating func advanceStreamTime(slot: Int, eventTime: Int64) {
-        guard var state = slots[slot].take() else { return }
-        let previous = state.streamTime
-        state.eventStreamTime = max(state.eventStreamTime ?? .min, eventTime)
-        state.streamTime = max(previous ?? .min, eventTime)
-        let advanced = state.streamTime != previous
-        let streamTime = state.streamTime ?? eventTime
-        slots[slot] = state
-        guard advanced else { return }
+    mutating func streamTimeAdvanced(slot: Int, from previous: Int64?, to streamTime: Int64) {
         switch configuration.scope {
         case .key:
             stores[slot].advanceClosedThrough(to: streamTime - configuration.window.grace, reason: .streamTime)

@@ -37,6 +37,29 @@ struct PartitionState {
         self.lastActivity = now
     }
 
+    /// Admits a record at `offset` (offsets of a partition only grow: a lower one is a redelivery).
+    @inlinable
+    mutating func admit(offset: Int64, now: Int64) -> ReplayStatus {
+        if let nextOffset, offset < nextOffset { return .duplicate }
+        let (following, overflow) = offset.addingReportingOverflow(1)
+        nextOffset = overflow ? .max : following
+        lastActivity = now
+        return offset < replayUntil ? .alreadyHandled : .fresh
+    }
+
+    /// Counts a buffered record and moves stream time to its event time when later; returns the
+    /// previous and new stream time when it moved.
+    @inlinable
+    mutating func buffer(eventTime: Int64, byteCount: Int) -> (previous: Int64?, streamTime: Int64)? {
+        liveRecords += 1
+        liveBytes += byteCount
+        if eventTime > eventStreamTime ?? .min { eventStreamTime = eventTime }
+        let previous = streamTime
+        guard eventTime > previous ?? .min else { return nil }
+        streamTime = eventTime
+        return (previous, eventTime)
+    }
+
     /// The idle rule: after `idleTimeout` of silence, stream time is the last event stream time
     /// plus the silence. Returns whether stream time moved.
     @inlinable

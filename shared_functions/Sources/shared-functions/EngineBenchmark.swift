@@ -10,16 +10,37 @@ struct EngineBenchmark {
     /// Records per second of event time: 3,333 per second puts a million records, ten per key,
     /// in each 5-minute window.
     var recordsPerSecond: Int64 = 3_333
+    /// One case only, engine alone, without the memory probe (for profiling).
+    var only: Case?
+
+    enum Case: String {
+        case tumbling
+        case hopping
+
+        var window: WindowSpecification {
+            get throws {
+                switch self {
+                case .tumbling: try .tumbling(size: 300_000)
+                case .hopping: try .hopping(size: 300_000, advance: 60_000)
+                }
+            }
+        }
+    }
 
     func run() throws {
         print("engine benchmark: \(records) pre-decoded records, \(keys) keys, one core; keys interned from their bytes per record")
+        if let only {
+            let alone = try throughput(try only.window, keys: keys, runFunction: false)
+            print("\(only.rawValue), engine alone: \(Int(alone.rate)) records/s, \(alone.batches) batches")
+            return
+        }
         try measureMemoryPerRecord()
         print("")
         print("| windows | keys | engine alone (records/s) | engine + function_a (records/s) | batches | peak RSS (MiB) |")
         print("|---|---:|---:|---:|---:|---:|")
-        try measure("tumbling 5 min", try .tumbling(size: 300_000), keys: keys)
-        try measure("hopping 5 min / 1 min", try .hopping(size: 300_000, advance: 60_000), keys: keys)
-        try measure("tumbling 5 min", try .tumbling(size: 300_000), keys: 1_000)
+        try measure("tumbling 5 min", try Case.tumbling.window, keys: keys)
+        try measure("hopping 5 min / 1 min", try Case.hopping.window, keys: keys)
+        try measure("tumbling 5 min", try Case.tumbling.window, keys: 1_000)
     }
 
     private func measure(_ label: String, _ window: WindowSpecification, keys: Int) throws {

@@ -12,9 +12,9 @@ let usage = """
     usage: shared-functions <command>
       functions   list the registered functions and their parameters as JSON
       sample      run function_a and function_b over 5-minute windows of generated sensor readings
-      benchmark [N [K]]  push N (default 10 million) pre-decoded records with K keys (default 100,000)
-                     through the engine and function_a
-                     (build with -c release)
+      benchmark [N [K [CASE]]]  push N (default 10 million) pre-decoded records with K keys (default
+                     100,000) through the engine and function_a; CASE (tumbling or hopping) runs
+                     one case only, without the memory probe, for profiling (build with -c release)
     """
 
 func listFunctions() throws {
@@ -56,6 +56,13 @@ do {
         var benchmark = EngineBenchmark()
         if let records = CommandLine.arguments.dropFirst(2).first.flatMap({ Int($0) }) { benchmark.records = records }
         if let keys = CommandLine.arguments.dropFirst(3).first.flatMap({ Int($0) }) { benchmark.keys = keys }
+        if let only = CommandLine.arguments.dropFirst(4).first {
+            guard let selected = EngineBenchmark.Case(rawValue: only) else {
+                FileHandle.standardError.write(Data("error: CASE is tumbling or hopping, not '\(only)'\n".utf8))
+                exit(64)
+            }
+            benchmark.only = selected
+        }
         try benchmark.run()
     case "memory-probe":
         let arguments = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
