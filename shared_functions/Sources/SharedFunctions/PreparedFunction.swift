@@ -14,8 +14,9 @@ public struct PreparedFunction: Sendable {
     /// The effective parameters (defaults filled in), as a JSON object in definition order.
     public let parameters: [String: JSONValue]
 
-    private let decodeRecord: @Sendable ([UInt8], Int) throws(FunctionError) -> Void
+    private let decodeRecord: @Sendable (UnsafeRawBufferPointer, Int) throws(FunctionError) -> Void
     private let runBatch: @Sendable (WindowBatch<[UInt8]>) throws(FunctionError) -> [[UInt8]]
+    private let pipeline: @Sendable (RecordLayout, EngineConfiguration, any EngineClock) -> any FunctionPipeline
 
     init<Function: WindowFunction>(_ function: Function.Type, parameters: Function.Parameters) {
         name = Function.name
@@ -24,12 +25,23 @@ public struct PreparedFunction: Sendable {
         let codec = FunctionCodec<Function>(parameters: parameters)
         decodeRecord = { bytes, index throws(FunctionError) in _ = try codec.decode(bytes, recordIndex: index) }
         runBatch = { batch throws(FunctionError) in try codec.run(batch) }
+        pipeline = { layout, engine, clock in TypedFunctionPipeline(codec: codec, layout: layout, engine: engine, clock: clock) }
+    }
+
+    /// The function's pipeline: records in (one scan each, into the function's typed input),
+    /// results out as windows close.
+    public func makePipeline(layout: RecordLayout, engine: EngineConfiguration, clock: any EngineClock) -> any FunctionPipeline {
+        pipeline(layout, engine, clock)
     }
 
     /// Checks that one JSON value decodes into the function's input; throws
     /// ``FunctionError/Code/invalidRecord`` naming `recordIndex` when it does not.
     public func validate(record bytes: [UInt8], recordIndex: Int = 0) throws(FunctionError) {
-        try decodeRecord(bytes, recordIndex)
+        var failure: FunctionError?
+        bytes.withUnsafeBytes { bytes in
+            do throws(FunctionError) { try decodeRecord(bytes, recordIndex) } catch { failure = error }
+        }
+        if let failure { throw failure }
     }
 
     /// Runs the function on a batch whose record values are JSON bytes; returns one JSON document
@@ -42,59 +54,51 @@ public struct PreparedFunction: Sendable {
 /// Decoding, application and encoding for one function type with fixed parameters.
 struct FunctionCodec<Function: WindowFunction>: Sendable {
     let parameters: Function.Parameters
-    let context: [CodingUserInfoKey: any Sendable]
-    let scanner: InputScanner<Function.Input>?
+    let reader: InputReader<Function.Input>
 
     init(parameters: Function.Parameters) {
         self.parameters = parameters
-        self.context = Function.decodingContext(for: parameters)
-        self.scanner = Function.inputScanner(context: context)
+        let context = Function.decodingContext(for: parameters)
+        reader = Function.inputReader(context: context) ?? .decoding(context: context)
     }
 
-    func decode(_ bytes: [UInt8], recordIndex: Int, using decoder: JSONDecoder? = nil) throws(FunctionError)
-        -> Function.Input
-    {
-        if let scanner {
-            // No Result here: this code runs unspecialized, and a Result of the generic input would
-            // cost a metadata lookup per record.
-            do {
-                return try bytes.withUnsafeBytes { buffer in try scanner(buffer) }
-            } catch {
-                let message = (error as? InputScanError)?.message ?? "\(error)"
-                throw FunctionError(
-                    .invalidRecord, "record \(recordIndex) does not decode into \(Function.name)'s input: \(message)",
-                    function: Function.name, recordIndex: recordIndex)
-            }
-        }
-        let decoder = decoder ?? makeDecoder()
+    /// The invalid-record message of every entry point.
+    func invalidRecordMessage(_ error: InputScanError, recordIndex: Int) -> String {
+        "record \(recordIndex) does not decode into \(Function.name)'s input: \(error.message)"
+    }
+
+    func decode(_ bytes: UnsafeRawBufferPointer, recordIndex: Int) throws(FunctionError) -> Function.Input {
         do {
-            return try decoder.decode(Function.Input.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw FunctionError(
-                .invalidRecord, "record \(recordIndex) does not decode into \(Function.name)'s input: \(error.explanation)",
-                function: Function.name, recordIndex: recordIndex)
+            return try reader.read(bytes)
         } catch {
             throw FunctionError(
-                .invalidRecord, "record \(recordIndex) does not decode into \(Function.name)'s input: \(error)",
-                function: Function.name, recordIndex: recordIndex)
+                .invalidRecord, invalidRecordMessage(error, recordIndex: recordIndex), function: Function.name,
+                recordIndex: recordIndex)
         }
     }
 
+    /// Decodes every record, then applies the function.
     func run(_ batch: WindowBatch<[UInt8]>) throws(FunctionError) -> [[UInt8]] {
-        let decoder = makeDecoder()
         var inputs: [BatchRecord<Function.Input>] = []
         inputs.reserveCapacity(batch.records.count)
         for (index, record) in batch.records.enumerated() {
-            let input = try decode(record.value, recordIndex: index, using: decoder)
+            let decoded = record.value.withUnsafeBytes { bytes in
+                Result { () throws(FunctionError) in try decode(bytes, recordIndex: index) }
+            }
+            let input = try decoded.get()
             inputs.append(
                 BatchRecord(
                     eventTime: record.eventTime, partition: record.partition, offset: record.offset,
                     key: record.key, value: input))
         }
+        return try apply(WindowBatch(window: batch.window, key: batch.key, records: inputs))
+    }
+
+    /// Applies the function to decoded records and encodes each output as JSON with sorted keys.
+    func apply(_ batch: WindowBatch<Function.Input>) throws(FunctionError) -> [[UInt8]] {
         let outputs: [Function.Output]
         do {
-            outputs = try Function.apply(
-                WindowBatch(window: batch.window, key: batch.key, records: inputs), parameters: parameters)
+            outputs = try Function.apply(batch, parameters: parameters)
         } catch let error as FunctionError {
             throw error
         } catch {
@@ -110,11 +114,5 @@ struct FunctionCodec<Function: WindowFunction>: Sendable {
                 .invalidOutput, "\(Function.name) produced an output that is not valid JSON: \(error)",
                 function: Function.name)
         }
-    }
-
-    private func makeDecoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.userInfo = context
-        return decoder
     }
 }

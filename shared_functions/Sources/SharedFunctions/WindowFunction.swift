@@ -33,9 +33,9 @@ public protocol WindowFunction: SendableMetatype {
     /// Computes the outputs of one batch. Records are sorted by (event time, partition, offset).
     static func apply(_ batch: WindowBatch<Input>, parameters: Parameters) throws -> [Output]
 
-    /// A fast reader of ``Input`` from JSON bytes, or `nil` to decode with `JSONDecoder`.
+    /// A reader of ``Input`` straight from JSON bytes, or `nil` to decode with `JSONDecoder`.
     /// Provided automatically when `Input` conforms to ``ScannableInput``.
-    static func inputScanner(context: [CodingUserInfoKey: any Sendable]) -> InputScanner<Input>?
+    static func inputReader(context: [CodingUserInfoKey: any Sendable]) -> InputReader<Input>?
 }
 
 extension WindowFunction {
@@ -43,5 +43,5 @@ extension WindowFunction {
 
     public static func decodingContext(for parameters: Parameters) -> [CodingUserInfoKey: any Sendable] { [:] }
 
-    public static func inputScanner(context: [CodingUserInfoKey: any Sendable]) -> InputScanner<Input>? { nil }
+    public static func inputReader(context: [CodingUserInfoKey: any Sendable]) -> InputReader<Input>? { nil }
 }

@@ -46,10 +46,10 @@ struct NumericFieldScanTests {
         }
     }
 
-    @Test("functions whose input is scannable use the scanner through the protocol")
+    @Test("functions whose input is scannable use its reader through the protocol")
     func scannerIsWitnessed() {
         func hasScanner<Function: WindowFunction>(_: Function.Type) -> Bool {
-            Function.inputScanner(context: [:]) != nil
+            Function.inputReader(context: [:]) != nil
         }
         #expect(hasScanner(FunctionA.self) && hasScanner(FunctionB.self))
         #expect(!hasScanner(FailingFunction.self), "a JSONValue input decodes with JSONDecoder")

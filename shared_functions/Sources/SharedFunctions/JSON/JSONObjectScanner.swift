@@ -11,8 +11,18 @@ public enum JSONObjectScanner {
     public static func members(
         _ names: [[UInt8]], in bytes: UnsafeRawBufferPointer
     ) throws(JSONScanError) -> [Range<Int>?] {
-        var scanner = Cursor(bytes: bytes)
         var found = [Range<Int>?](repeating: nil, count: names.count)
+        try found.withUnsafeMutableBufferPointer { found throws(JSONScanError) in try members(names, in: bytes, into: found) }
+        return found
+    }
+
+    /// ``members(_:in:)`` writing into `found` (at least `names.count` long, reused across records
+    /// by the hot path so that a scan allocates nothing).
+    public static func members(
+        _ names: [[UInt8]], in bytes: UnsafeRawBufferPointer, into found: UnsafeMutableBufferPointer<Range<Int>?>
+    ) throws(JSONScanError) {
+        var scanner = Cursor(bytes: bytes)
+        for index in names.indices { found[index] = nil }
         scanner.skipWhitespace()
         try scanner.expect(UInt8(ascii: "{"), "a JSON object must start with '{'")
         scanner.skipWhitespace()
@@ -43,7 +53,6 @@ public enum JSONObjectScanner {
         guard scanner.position == bytes.count else {
             throw JSONScanError(offset: scanner.position, message: "unexpected data after the JSON object")
         }
-        return found
     }
 
     /// A scanning position in a document.

@@ -13,15 +13,10 @@ struct RunOutput {
         var outputs = 0
     }
 
-    let function: PreparedFunction
     var counts = Counts()
     private var windows = JSONWriter(reservingCapacity: 1 << 16)
     private var lateRecords = JSONWriter()
     private var deadLetters = JSONWriter()
-
-    init(function: PreparedFunction) {
-        self.function = function
-    }
 
     mutating func deadLetter(row: Int, _ refusal: RecordRefusal) {
         counts.deadLetters += 1
@@ -33,25 +28,24 @@ struct RunOutput {
         deadLetters.raw("}")
     }
 
-    mutating func late(row: Int, _ late: LateRecord<[UInt8]>) {
+    mutating func late(row: Int, _ late: LateArrival) {
         counts.late += 1
         if counts.late > 1 { lateRecords.raw(",") }
         lateRecords.raw(
             "{\"row\":\(row),\"window_start\":\(late.window.start),\"window_end\":\(late.window.end),\"lateness_ms\":\(late.lateness)}")
     }
 
-    /// Runs the function on each closed batch. A batch the function fails on is reported with its
-    /// error and its records become dead letters of kind `function_failed`, as in production.
-    /// `row` maps a record's partition and offset back to its row.
-    mutating func append(_ closed: [ClosedBatch<[UInt8]>], row: (Int32, Int64) -> Int) {
-        for batch in closed {
-            let result = Result { () throws(FunctionError) in try function.run(batch.batch) }
+    /// Appends each closed window with the function's outcome. A window the function failed on is
+    /// reported with its error and its records become dead letters of kind `function_failed`, as
+    /// in production. `row` maps a record's partition and offset back to its row.
+    mutating func append(_ closed: [ClosedWindow], row: (Int32, Int64) -> Int) {
+        for window in closed {
             counts.windows += 1
             if counts.windows > 1 { windows.raw(",") }
-            windows.raw("{\"window_start\":\(batch.batch.window.start),\"window_end\":\(batch.batch.window.end),\"key\":")
-            windows.string(batch.batch.key)
-            windows.raw(",\"close_reason\":\"\(batch.reason.rawValue)\",\"record_count\":\(batch.batch.records.count),")
-            switch result {
+            windows.raw("{\"window_start\":\(window.window.start),\"window_end\":\(window.window.end),\"key\":")
+            windows.string(window.key)
+            windows.raw(",\"close_reason\":\"\(window.reason.rawValue)\",\"record_count\":\(window.recordCount),")
+            switch window.outcome {
             case .success(let outputs):
                 counts.outputs += outputs.count
                 windows.raw("\"outputs\":[")
@@ -64,7 +58,7 @@ struct RunOutput {
                 windows.raw("\"outputs\":[],\"error\":")
                 windows.raw(RunError(error).json)
                 windows.raw("}")
-                for record in batch.batch.records {
+                for record in window.failedRecords {
                     deadLetter(row: row(record.partition, record.offset), RecordRefusal(.functionFailed, error.message))
                 }
             }

@@ -12,12 +12,11 @@ import MicroBatching
 /// reported as a dead letter with the production error kind, as the module would dead-letter it.
 public struct WindowRun {
     public let request: WindowRunRequest
-    private let admission: RecordAdmission
+    private var pipeline: any FunctionPipeline
     private let keyField: String?
     private let partitionField: String?
     /// The rows of each partition, by offset.
     private var rows: [Int32: [Int]] = [:]
-    private var engine: MicroBatchEngine<[UInt8]>
     private var output: RunOutput
 
     /// Windows close in batches of this many rows, as the module closes them per poll; what
@@ -33,10 +32,6 @@ public struct WindowRun {
             throw RunError(error)
         }
         guard !request.timeField.isEmpty else { throw RunError.invalidRequest("time_field must not be empty", field: "time_field") }
-        // One scan per record finds the event time, the key and the partition.
-        admission = RecordAdmission(
-            function: function, eventTimeField: request.timeField,
-            otherMembers: [request.keyField, request.partitionField].compactMap { $0 })
         keyField = request.keyField
         partitionField = request.partitionField
         let configuration: EngineConfiguration
@@ -45,8 +40,11 @@ public struct WindowRun {
         } catch {
             throw RunError(kind: "invalid_window", error.message)
         }
-        engine = MicroBatchEngine(configuration: configuration, clock: ManualClock(0))
-        output = RunOutput(function: function)
+        // One scan per record finds the event time, the function's input, the key and the partition.
+        let layout = RecordLayout(
+            eventTimeField: request.timeField, otherMembers: [request.keyField, request.partitionField].compactMap { $0 })
+        pipeline = function.makePipeline(layout: layout, engine: configuration, clock: ManualClock(0))
+        output = RunOutput()
     }
 
     /// Runs over every line of `records` and returns the C ABI's success envelope:
@@ -63,25 +61,26 @@ public struct WindowRun {
     }
 
     private mutating func close(all: Bool) {
-        let closed = all ? engine.closeAllWindows() : engine.closeWindows()
+        let closed = all ? pipeline.closeAllWindows() : pipeline.closeWindows(now: 0)
         let rows = self.rows
         output.append(closed) { partition, offset in rows[partition]?[Int(offset)] ?? -1 }
     }
 
     private mutating func ingest(row: Int, _ line: UnsafeRawBufferPointer) {
         output.counts.records += 1
-        var record: AdmittedRecord
-        var members: ArraySlice<Range<Int>?> = []
-        switch admission.read(key: nil, value: line, transportTimestamp: nil, others: &members) {
-        case .success(let read): record = read
-        case .failure(let refusal): return output.deadLetter(row: row, refusal)
+        if let refusal = pipeline.scan(line, transportTimestamp: nil, recordIndex: row) {
+            return output.deadLetter(row: row, refusal)
         }
+        var member = 0
+        var key: String?
         if keyField != nil {
-            record.key = members.popFirst()!.flatMap { JSONMemberText.text(line, $0) }
+            key = pipeline.scannedMember(member).flatMap { JSONMemberText.text(line, $0) }
+            member += 1
         }
         var partition: Int32 = 0
         if let partitionField {
-            guard let text = members.popFirst()!.flatMap({ JSONMemberText.text(line, $0) }), let number = Int32(text), number >= 0
+            guard let text = pipeline.scannedMember(member).flatMap({ JSONMemberText.text(line, $0) }), let number = Int32(text),
+                number >= 0
             else {
                 let message = "the partition field '\(partitionField)' must hold an integer from 0"
                 return output.deadLetter(row: row, RecordRefusal(.invalidInput, message))
@@ -90,11 +89,11 @@ public struct WindowRun {
         }
         if rows[partition] == nil {
             rows[partition] = []
-            engine.assign(partition)
+            pipeline.assign(partition, from: nil)
         }
         let offset = Int64(rows[partition]!.count)
         rows[partition]!.append(row)
-        switch admission.admit(record, partition: partition, offset: offset, writtenAt: nil, recordIndex: row, into: &engine) {
+        switch pipeline.admitScanned(key: key, partition: partition, offset: offset, writtenAt: nil, now: 0) {
         case .buffered: output.counts.buffered += 1
         case .late(let late): output.late(row: row, late)
         case .refused(let refusal): output.deadLetter(row: row, refusal)

@@ -3,50 +3,59 @@ import Kafka
 import MicroBatching
 import SharedFunctions
 
-/// The pure part of a pipeline: admits each input record (``RecordAdmission``, shared with the
-/// notebook runs), feeds the engine, runs the function on closed windows and says what to produce
-/// (typed ``PipelineOutput``s) and what to commit. No I/O: the Kafka runner, `replay` and `verify`
-/// all drive it, so they produce the same bytes for the same input.
+/// The pure part of a pipeline: offers each input record to the function's pipeline
+/// (``SharedFunctions/FunctionPipeline``, shared with the notebook runs: one scan per record into
+/// the function's typed input), and says what to produce (typed ``PipelineOutput``s) and what to
+/// commit. No I/O of its own: the Kafka runner, `replay` and `verify` all drive it, so they produce
+/// the same bytes for the same input; the original bytes of a failed batch come from its
+/// ``OriginalRecordSource``.
 public struct PipelineProcessor {
     public let configuration: PipelineConfiguration
-    public private(set) var engine: MicroBatchEngine<[UInt8]>
     public private(set) var counters = PipelineCounters()
     /// Time spent in the function per closed window since the last ``takeFunctionDurations()``
     /// (measurement only; it never affects outputs).
     public private(set) var functionDurations: [Duration] = []
-    private let admission: RecordAdmission
+    /// Where a failed batch's original records come from; without one their dead letters carry
+    /// coordinates and key but no value.
+    public var originals: (any OriginalRecordSource)?
+    var pipeline: any FunctionPipeline
+    private let clock: any EngineClock
 
     /// When true, records of partitions not assigned with ``assign(_:committed:)`` are ignored
     /// (a batch fetched before a revoke may still hold some); replays assign on first sight.
     public var requiresAssignment = false
 
-    public init(configuration: PipelineConfiguration, clock: any EngineClock) {
+    public init(configuration: PipelineConfiguration, clock: any EngineClock, originals: (any OriginalRecordSource)? = nil) {
         self.configuration = configuration
-        engine = MicroBatchEngine(configuration: configuration.engine, clock: clock)
-        admission = RecordAdmission(function: configuration.function, eventTimeField: configuration.eventTimeField)
+        self.clock = clock
+        self.originals = originals
+        pipeline = configuration.function.makePipeline(
+            layout: RecordLayout(eventTimeField: configuration.eventTimeField), engine: configuration.engine, clock: clock)
     }
 
-    /// Handles one input record; returns the dead letter it causes, if any.
+    /// Handles one input record; returns the dead letter it causes, if any. `now` is the engine
+    /// clock read once for the polled batch (default: read now).
     public mutating func ingest(
-        partition: Int32, offset: Int64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, kafkaTimestamp: Int64?
+        partition: Int32, offset: Int64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, kafkaTimestamp: Int64?,
+        now: Int64? = nil
     ) -> PipelineOutput? {
-        if requiresAssignment, engine.progress(of: partition) == nil {
+        if requiresAssignment, pipeline.progress(of: partition) == nil {
             counters.ignoredUnassigned += 1
             return nil
         }
         counters.recordsIn += 1
-        var others: ArraySlice<Range<Int>?> = []
-        let decision =
-            switch admission.read(key: key, value: value, transportTimestamp: kafkaTimestamp, others: &others) {
-            case .success(let record):
-                admission.admit(record, partition: partition, offset: offset, writtenAt: kafkaTimestamp, into: &engine)
-            case .failure(let refusal):
-                RecordAdmission.refuse(refusal, partition: partition, offset: offset, in: &engine)
-            }
-        let source = SourceCoordinates(topic: configuration.inputTopic, partition: partition, offset: offset)
+        let decision = pipeline.offer(
+            key: key, value: value, transportTimestamp: kafkaTimestamp, partition: partition, offset: offset,
+            writtenAt: kafkaTimestamp, now: now ?? clock.now())
         switch decision {
         case .buffered:
             counters.buffered += 1
+            if originals?.keepsRecords == true {
+                originals?.keep(
+                    StoredRecord(
+                        partition: partition, offset: offset, timestamp: kafkaTimestamp, key: key.map(Array.init),
+                        value: value.map(Array.init)))
+            }
             return nil
         case .skipped:
             counters.skipped += 1
@@ -54,26 +63,29 @@ public struct PipelineProcessor {
         case .refused(let refusal):
             counters.refused += 1
             counters.deadLettered += 1
+            let source = SourceCoordinates(topic: configuration.inputTopic, partition: partition, offset: offset)
             return .deadLetter(deadLetter(refusal, source, key: key.map(Array.init), value: value.map(Array.init), kafkaTimestamp))
         case .late(let late):
             counters.late += 1
             guard configuration.latePolicy == .deadLetter else { return nil }
             let message = "every window of the record had closed; it arrived \(late.lateness) ms after \(late.window) closed"
-            var letter = deadLetter(RecordRefusal(.late, message), source, key: key.map(Array.init), value: late.payload, kafkaTimestamp)
+            let source = SourceCoordinates(topic: configuration.inputTopic, partition: partition, offset: offset)
+            var letter = deadLetter(
+                RecordRefusal(.late, message), source, key: key.map(Array.init), value: value.map(Array.init), kafkaTimestamp)
             letter.missed = MissedWindow(window: late.window, lateness: late.lateness)
             return .deadLetter(letter)
         }
     }
 
-    /// Closes what stream time (and the idle rule) allow and returns the results and dead letters
-    /// to produce, in the engine's order.
-    public mutating func closeWindows() -> [PipelineOutput] {
-        produce(engine.closeWindows())
+    /// Closes what stream time (and the idle rule, at `now`) allow and returns the results and
+    /// dead letters to produce, in the engine's order.
+    public mutating func closeWindows(now: Int64? = nil) -> [PipelineOutput] {
+        produce(pipeline.closeWindows(now: now ?? clock.now()))
     }
 
     /// Closes every window (end of input).
     public mutating func closeAllWindows() -> [PipelineOutput] {
-        produce(engine.closeAllWindows())
+        produce(pipeline.closeAllWindows())
     }
 
     /// The function durations measured since the last call.
@@ -82,37 +94,56 @@ public struct PipelineProcessor {
         return functionDurations
     }
 
-    private mutating func produce(_ closed: [ClosedBatch<[UInt8]>]) -> [PipelineOutput] {
+    private mutating func produce(_ closed: [ClosedWindow]) -> [PipelineOutput] {
+        let failed = closed.flatMap { window in
+            window.failedRecords.map { RecordAddress(partition: $0.partition, offset: $0.offset) }
+        }
+        let (found, unavailable) = failed.isEmpty ? ([:], nil) : readOriginals(failed)
         var outputs: [PipelineOutput] = []
-        for batch in closed {
+        for window in closed {
             counters.windowsClosed += 1
+            functionDurations.append(window.functionDuration)
             let provenance = Provenance(
                 pipeline: configuration.name, function: configuration.function.name,
-                functionVersion: configuration.function.version, inputTopic: configuration.inputTopic,
-                window: batch.batch.window, key: batch.batch.key, recordCount: batch.batch.records.count,
-                closeReason: batch.reason, inputOffsets: batch.offsetRanges)
-            let started = ContinuousClock.now
-            let result = Result { () throws(FunctionError) in try configuration.function.run(batch.batch) }
-            functionDurations.append(ContinuousClock.now - started)
-            switch result {
+                functionVersion: configuration.function.version, inputTopic: configuration.inputTopic, window: window.window,
+                key: window.key, recordCount: window.recordCount, closeReason: window.reason, inputOffsets: window.offsetRanges)
+            switch window.outcome {
             case .success(let values):
                 counters.recordsOut += values.count
                 outputs += values.map { .result(WindowResult(topic: configuration.outputTopic, value: $0, provenance: provenance)) }
             case .failure(let error):
                 counters.functionFailures += 1
-                for record in batch.batch.records {
+                for record in window.failedRecords {
                     counters.failedBatchRecords += 1
                     counters.deadLettered += 1
                     let source = SourceCoordinates(topic: configuration.inputTopic, partition: record.partition, offset: record.offset)
+                    let original = found[RecordAddress(partition: record.partition, offset: record.offset)]
+                    let message =
+                        original == nil ? "\(error.description); \(unavailable ?? "its original value was not kept")" : error.description
                     var letter = deadLetter(
-                        RecordRefusal(.functionFailed, error.description), source, key: record.key.map { Array($0.utf8) },
-                        value: record.value, record.eventTime)
+                        RecordRefusal(.functionFailed, message), source,
+                        key: original.map(\.key) ?? record.key.map { Array($0.utf8) }, value: original?.value, record.eventTime)
                     letter.provenance = provenance
                     outputs.append(.deadLetter(letter))
                 }
             }
         }
+        if originals?.keepsRecords == true, !closed.isEmpty {
+            let committable = Dictionary(uniqueKeysWithValues: commitOffsets().map { ($0.topicPartition.partition, $0.offset ?? 0) })
+            originals?.release(below: committable)
+        }
         return outputs
+    }
+
+    /// The original records of a failed batch, and what to say for those not found.
+    private mutating func readOriginals(_ addresses: [RecordAddress]) -> ([RecordAddress: StoredRecord], String?) {
+        guard var source = originals else { return ([:], "its original value was not kept (no original record source)") }
+        defer { originals = source }
+        do {
+            return (try source.originals(of: addresses), "its original value is no longer in \(configuration.inputTopic)")
+        } catch {
+            return ([:], "its original value could not be read back from \(configuration.inputTopic): \(error)")
+        }
     }
 
     private func deadLetter(
@@ -121,43 +152,5 @@ public struct PipelineProcessor {
         DeadLetter(
             topic: configuration.deadLetterTopic, kind: refusal.kind, message: refusal.message, pipeline: configuration.name,
             source: source, key: key, value: value, timestamp: timestamp)
-    }
-
-    // MARK: Partitions and progress
-
-    /// Starts a partition from its committed offset and checkpoint metadata; returns what to log.
-    public mutating func assign(_ partition: Int32, committed: CommittedOffset?) -> String {
-        guard let committed, let offset = committed.offset else {
-            engine.assign(partition)
-            return "partition \(partition): no committed offset, starting fresh"
-        }
-        do {
-            let checkpoint = try OffsetCheckpoint(committedOffset: offset, metadata: committed.metadata)
-            let report = engine.assign(partition, from: checkpoint)
-            return "partition \(partition): restored \(checkpoint)"
-                + (report.windowSpecificationChanged ? " (written under another window specification)" : "")
-        } catch {
-            engine.assign(partition)
-            return "partition \(partition): committed offset \(offset) has no usable checkpoint (\(error)); replaying from it without skipping"
-        }
-    }
-
-    public mutating func revoke(_ partition: Int32) {
-        engine.revoke(partition)
-    }
-
-    public mutating func setPaused(_ partition: Int32, _ paused: Bool) {
-        engine.setPaused(partition, paused)
-    }
-
-    /// The offsets and checkpoint metadata to commit once everything returned so far is produced.
-    public func commitOffsets(partitions: [Int32]? = nil) -> [CommittedOffset] {
-        (partitions ?? engine.assignedPartitions).compactMap { partition in
-            engine.checkpoint(of: partition).map { checkpoint in
-                CommittedOffset(
-                    TopicPartition(configuration.inputTopic, partition), offset: checkpoint.committedOffset,
-                    metadata: checkpoint.metadata)
-            }
-        }
     }
 }

@@ -45,7 +45,13 @@ public final class PipelineRunner: Sendable {
             transactional
             ? TransactionalCommitter(producer: producer, inputTopic: configuration.inputTopic, logger: logger)
             : AtLeastOnceCommitter(producer: producer, stop: stop, logger: logger)
-        var processor = PipelineProcessor(configuration: configuration, clock: clock)
+        var readBack = kafka
+        readBack["group.id"] = "\(groupID).\(configuration.name).read-back"
+        readBack["enable.auto.commit"] = "false"
+        let originals = TopicReadBack(topic: configuration.inputTopic) { [readBack, logger] in
+            try KafkaConsumer(configuration: readBack, logger: logger, batchCapacity: 1_000)
+        }
+        var processor = PipelineProcessor(configuration: configuration, clock: clock, originals: originals)
         processor.requiresAssignment = true
         let state = PipelineState(
             configuration: configuration, processor: processor, committer: committer,
@@ -101,11 +107,15 @@ public final class PipelineRunner: Sendable {
     /// Delivers one batch to the processor and produces the dead letters it causes.
     private func pollOnce() throws(KafkaError) -> Int {
         var failure: KafkaError?
+        var now: Int64?
         let delivered = consumer.poll(maxMessages: 10_000, timeoutMilliseconds: 100) { message in
             guard failure == nil else { return }
+            // One clock reading per polled batch: the batch arrived at once.
+            let batchTime = now ?? clock.now()
+            now = batchTime
             let letter = state.processor.ingest(
                 partition: message.partition, offset: message.offset, key: message.key, value: message.value,
-                kafkaTimestamp: message.timestamp?.milliseconds)
+                kafkaTimestamp: message.timestamp?.milliseconds, now: batchTime)
             if let letter {
                 do throws(KafkaError) { try send(letter) } catch { failure = error }
             }
@@ -120,10 +130,10 @@ public final class PipelineRunner: Sendable {
     }
 
     private func applyBackpressure(lastDelivery: Int64) throws(KafkaError) {
-        let engine = state.processor.engine
+        let processor = state.processor
         let decision = state.backpressure.decide(
-            now: clock.now(), lastDelivery: lastDelivery, bufferedBytes: engine.bufferedBytes,
-            wanted: engine.partitionsToPause(bufferLimit: configuration.maximumBufferedBytes))
+            now: clock.now(), lastDelivery: lastDelivery, bufferedBytes: processor.bufferedBytes,
+            wanted: processor.partitionsToPause(bufferLimit: configuration.maximumBufferedBytes))
         if !decision.pause.isEmpty {
             try consumer.pause(decision.pause.map { TopicPartition(configuration.inputTopic, $0) })
             for partition in decision.pause { state.processor.setPaused(partition, true) }
@@ -158,11 +168,11 @@ public final class PipelineRunner: Sendable {
         state.reporter.recordFunctionDurations(state.processor.takeFunctionDurations())
         state.reporter.publish { metrics in
             metrics.counters = processor.counters
-            metrics.openWindows = processor.engine.openWindowCount
-            metrics.bufferedBytes = processor.engine.bufferedBytes
-            metrics.bufferedRecords = processor.engine.bufferedRecords
+            metrics.openWindows = processor.openWindowCount
+            metrics.bufferedBytes = processor.bufferedBytes
+            metrics.bufferedRecords = processor.bufferedRecords
             metrics.pausedPartitions = paused
-            metrics.assignedPartitions = processor.engine.assignedPartitions.count
+            metrics.assignedPartitions = processor.assignedPartitions.count
             metrics.pending = pending
             metrics.waitingForBrokers = false
             metrics.lastHeartbeat = now

@@ -20,7 +20,7 @@ public struct Replay {
     public init(configuration: PipelineConfiguration) {
         var replayed = configuration
         replayed.engine.maximumClockSkew = nil
-        processor = PipelineProcessor(configuration: replayed, clock: ManualClock(0))
+        processor = PipelineProcessor(configuration: replayed, clock: ManualClock(0), originals: RetainedOriginals())
     }
 
     /// Lines between two closes: windows are closed in batches of lines, as the service closes
@@ -63,7 +63,7 @@ public struct Replay {
     /// Assigns `partitions` before any record is fed (partitions are otherwise assigned when their
     /// first record arrives).
     public mutating func assign(_ partitions: Set<Int32>) {
-        for partition in partitions.sorted() where processor.engine.progress(of: partition) == nil {
+        for partition in partitions.sorted() where processor.progress(of: partition) == nil {
             _ = processor.assign(partition, committed: nil)
         }
     }

@@ -47,7 +47,13 @@ struct FunctionFailureTests {
             replay.results.filter { $0.header("close_reason") == "stream-time" }.map {
                 EndToEndTests.identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value)
             })
-        let expectedFailed = replay.deadLetters.filter { $0.header("error_kind") == "function_failed" }.count
+        let replayFailed = replay.deadLetters.filter { $0.header("error_kind") == "function_failed" }
+        let expectedFailed = replayFailed.count
+        // The engine buffers decoded inputs, not bytes: replay keeps the records of its open windows,
+        // the service reads a failed batch back from the input topic. Both give the original bytes.
+        let replayLetters = Set(
+            replayFailed.map { "\($0.source.partition)@\($0.source.offset) \(String(decoding: $0.value ?? [], as: UTF8.self))" })
+        #expect(replayFailed.allSatisfy { $0.value?.starts(with: Array(#"{"ts":"#.utf8)) == true && $0.key != nil })
 
         let (runner, stop) = try EndToEndTests.start(service)
         let results = try EndToEndTests.read(broker, topic: "results", expected: expectedResults.count, seconds: 120)
@@ -61,6 +67,12 @@ struct FunctionFailureTests {
         #expect(deadLetters.count == expectedFailed, "the failed windows' records, all of them")
         #expect(deadLetters.allSatisfy { $0.1.first { $0.name == "error_kind" }?.stringValue == "function_failed" })
         #expect(failedWindows.count == 4 && failedWindows.allSatisfy { $0.hasPrefix("sensor-3@") })
+        let runLetters = Set(
+            deadLetters.map { letter in
+                let header = { (name: String) in letter.1.first { $0.name == name }?.stringValue ?? "?" }
+                return "\(header("source_partition"))@\(header("source_offset")) \(String(decoding: letter.2, as: UTF8.self))"
+            })
+        #expect(runLetters == replayLetters, "every dead letter carries its record's original bytes")
         #expect(runner.counters.functionFailures == 4)
         Reliability.report(
             .init(
