@@ -75,6 +75,13 @@ public struct MicroBatchEngine<Payload> {
     @inlinable
     public var assignedPartitions: [Int32] { slotByPartition.keys.sorted() }
 
+    /// Whether the engine holds state for `partition`: a table lookup, cheap enough per record.
+    @inlinable
+    public func isAssigned(_ partition: Int32) -> Bool {
+        if partition >= 0, Int(partition) < denseSlots.count { return denseSlots[Int(partition)] >= 0 }
+        return slotByPartition[partition] != nil
+    }
+
     /// Starts tracking `partition`, restoring its progress from `checkpoint` when given. Records
     /// must then be replayed from `checkpoint.committedOffset`: those below its progress offset
     /// whose windows are closed are reported ``IngestOutcome/alreadyHandled``, the others rebuild

@@ -16,7 +16,9 @@ public struct PreparedFunction: Sendable {
 
     private let decodeRecord: @Sendable (UnsafeRawBufferPointer, Int) throws(FunctionError) -> Void
     private let runBatch: @Sendable (WindowBatch<[UInt8]>) throws(FunctionError) -> [[UInt8]]
-    private let pipeline: @Sendable (RecordLayout, EngineConfiguration, any EngineClock) -> any FunctionPipeline
+    private let pipeline: PipelineFactory
+    /// Whether the pipeline is compiled for the function's input (``SpecializedFunction``).
+    let isSpecialized: Bool
 
     init<Function: WindowFunction>(_ function: Function.Type, parameters: Function.Parameters) {
         name = Function.name
@@ -25,7 +27,13 @@ public struct PreparedFunction: Sendable {
         let codec = FunctionCodec<Function>(parameters: parameters)
         decodeRecord = { bytes, index throws(FunctionError) in _ = try codec.decode(bytes, recordIndex: index) }
         runBatch = { batch throws(FunctionError) in try codec.run(batch) }
-        pipeline = { layout, engine, clock in TypedFunctionPipeline(codec: codec, layout: layout, engine: engine, clock: clock) }
+        if let specialized = Function.self as? any SpecializedFunction.Type {
+            pipeline = specialized.pipelineFactory(codec)
+            isSpecialized = true
+        } else {
+            pipeline = { layout, engine, clock in TypedFunctionPipeline(codec: codec, layout: layout, engine: engine, clock: clock) }
+            isSpecialized = false
+        }
     }
 
     /// The function's pipeline: records in (one scan each, into the function's typed input),
@@ -53,6 +61,17 @@ public struct PreparedFunction: Sendable {
 
 /// Decoding, application and encoding for one function type with fixed parameters.
 struct FunctionCodec<Function: WindowFunction>: Sendable {
+    /// One output's JSON: ``OutputEncoder``, or `JSONEncoder` (same bytes) for what it refuses.
+    static func encode(_ output: Function.Output) throws -> [UInt8] {
+        do {
+            return try OutputEncoder.encode(output)
+        } catch {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return Array(try encoder.encode(output))
+        }
+    }
+
     let parameters: Function.Parameters
     let reader: InputReader<Function.Input>
 
@@ -105,10 +124,8 @@ struct FunctionCodec<Function: WindowFunction>: Sendable {
             throw FunctionError(
                 .functionFailed, "\(Function.name) failed on window \(batch.window): \(error)", function: Function.name)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            return try outputs.map { Array(try encoder.encode($0)) }
+            return try outputs.map(Self.encode)
         } catch {
             throw FunctionError(
                 .invalidOutput, "\(Function.name) produced an output that is not valid JSON: \(error)",

@@ -108,3 +108,8 @@ public enum FunctionA: WindowFunction {
         ]
     }
 }
+
+extension FunctionA: SpecializedFunction {
+    /// The pipeline compiled for `Input` (see `SpecializedFunction`).
+    struct Pipeline: SpecializedPipeline { var base: TypedFunctionPipeline<FunctionA> }
+}

@@ -124,3 +124,8 @@ public enum FunctionB: WindowFunction {
         }
     }
 }
+
+extension FunctionB: SpecializedFunction {
+    /// The pipeline compiled for `Input` (see `SpecializedFunction`).
+    struct Pipeline: SpecializedPipeline { var base: TypedFunctionPipeline<FunctionB> }
+}

@@ -1,6 +1,6 @@
-/// Appends JSON text to a byte buffer: strings escaped per RFC 8259, numbers in their shortest
-/// round-tripping form, raw documents copied as they are. Used where results are many and
-/// `JSONEncoder` would dominate (run results handed to notebooks).
+/// Appends JSON text to a byte buffer: strings escaped as `JSONEncoder` escapes them (`/` kept as
+/// is), numbers in their shortest round-tripping form, raw documents copied as they are. Used
+/// where results are many and `JSONEncoder` would dominate (function outputs, run results).
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
 
@@ -33,6 +33,8 @@ public struct JSONWriter: Sendable {
             case 0x0A: raw("\\n")
             case 0x0D: raw("\\r")
             case 0x09: raw("\\t")
+            case 0x08: raw("\\b")
+            case 0x0C: raw("\\f")
             case 0x00..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])

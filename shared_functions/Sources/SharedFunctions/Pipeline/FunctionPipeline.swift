@@ -28,13 +28,15 @@ public protocol FunctionPipeline {
     ) -> Admission
 
     /// The first half of an offer, for callers whose key and partition are members of the value:
-    /// scans `value`, keeping its decoded input for ``admitScanned(key:partition:offset:writtenAt:now:)``.
-    /// Returns the refusal when the value is not usable (then call ``refuse(_:partition:offset:)``).
-    /// `recordIndex` names the record in an invalid-input message.
-    mutating func scan(_ value: UnsafeRawBufferPointer, transportTimestamp: Int64?, recordIndex: Int) -> RecordRefusal?
-
-    /// The value range of ``RecordLayout/otherMembers``[`index`] found by the last ``scan(_:transportTimestamp:recordIndex:)``.
-    func scannedMember(_ index: Int) -> Range<Int>?
+    /// scans `value`, keeping its decoded input for ``admitScanned(key:partition:offset:writtenAt:now:)``,
+    /// and writes the value range of each of ``RecordLayout/otherMembers`` into `otherMembers`
+    /// (`nil`: absent; at most `otherMembers.count` are written). Returns the refusal when the value
+    /// is not usable (then call ``refuse(_:partition:offset:)``). `recordIndex` names the record in
+    /// an invalid-input message.
+    mutating func scan(
+        _ value: UnsafeRawBufferPointer, transportTimestamp: Int64?, recordIndex: Int,
+        otherMembers: UnsafeMutableBufferPointer<Range<Int>?>
+    ) -> RecordRefusal?
 
     /// The second half of an offer: gives the last scanned record to the engine.
     mutating func admitScanned(key: String?, partition: Int32, offset: Int64, writtenAt: Int64?, now: Int64) -> Admission
@@ -60,6 +62,8 @@ public protocol FunctionPipeline {
     mutating func revoke(_ partition: Int32)
     mutating func setPaused(_ partition: Int32, _ paused: Bool)
     func progress(of partition: Int32) -> PartitionProgress?
+    /// Whether `partition` is assigned; unlike ``progress(of:)`` cheap enough per record.
+    func isAssigned(_ partition: Int32) -> Bool
     func checkpoint(of partition: Int32) -> OffsetCheckpoint?
     var assignedPartitions: [Int32] { get }
     var openWindowCount: Int { get }

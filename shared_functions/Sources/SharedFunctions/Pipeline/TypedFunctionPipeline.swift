@@ -57,19 +57,19 @@ struct TypedFunctionPipeline<Function: WindowFunction>: FunctionPipeline {
         }
     }
 
-    mutating func scan(_ value: UnsafeRawBufferPointer, transportTimestamp: Int64?, recordIndex: Int) -> RecordRefusal? {
+    mutating func scan(
+        _ value: UnsafeRawBufferPointer, transportTimestamp: Int64?, recordIndex: Int,
+        otherMembers members: UnsafeMutableBufferPointer<Range<Int>?>
+    ) -> RecordRefusal? {
         switch read(value, transportTimestamp: transportTimestamp, recordIndex: recordIndex) {
         case .success(let record):
             scanned = (record.input, record.eventTime, value.count)
+            for (index, member) in otherMembers.prefix(members.count).enumerated() { members[index] = found[member] }
             return nil
         case .failure(let refusal):
             scanned = nil
             return refusal
         }
-    }
-
-    func scannedMember(_ index: Int) -> Range<Int>? {
-        found[otherMembers.lowerBound + index]
     }
 
     mutating func admitScanned(key: String?, partition: Int32, offset: Int64, writtenAt: Int64?, now: Int64) -> Admission {
@@ -148,6 +148,7 @@ struct TypedFunctionPipeline<Function: WindowFunction>: FunctionPipeline {
     mutating func revoke(_ partition: Int32) { engine.revoke(partition) }
     mutating func setPaused(_ partition: Int32, _ paused: Bool) { engine.setPaused(partition, paused) }
     func progress(of partition: Int32) -> PartitionProgress? { engine.progress(of: partition) }
+    func isAssigned(_ partition: Int32) -> Bool { engine.isAssigned(partition) }
     func checkpoint(of partition: Int32) -> OffsetCheckpoint? { engine.checkpoint(of: partition) }
     var assignedPartitions: [Int32] { engine.assignedPartitions }
     var openWindowCount: Int { engine.openWindowCount }

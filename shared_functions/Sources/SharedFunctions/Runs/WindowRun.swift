@@ -15,6 +15,8 @@ public struct WindowRun {
     private var pipeline: any FunctionPipeline
     private let keyField: String?
     private let partitionField: String?
+    /// The key's and partition's value ranges in the record being ingested.
+    private var otherMembers: [Range<Int>?]
     /// The rows of each partition, by offset.
     private var rows: [Int32: [Int]] = [:]
     private var output: RunOutput
@@ -44,6 +46,7 @@ public struct WindowRun {
         let layout = RecordLayout(
             eventTimeField: request.timeField, otherMembers: [request.keyField, request.partitionField].compactMap { $0 })
         pipeline = function.makePipeline(layout: layout, engine: configuration, clock: ManualClock(0))
+        otherMembers = Array(repeating: nil, count: layout.otherMembers.count)
         output = RunOutput()
     }
 
@@ -68,18 +71,19 @@ public struct WindowRun {
 
     private mutating func ingest(row: Int, _ line: UnsafeRawBufferPointer) {
         output.counts.records += 1
-        if let refusal = pipeline.scan(line, transportTimestamp: nil, recordIndex: row) {
-            return output.deadLetter(row: row, refusal)
+        let refusal = otherMembers.withUnsafeMutableBufferPointer { members in
+            pipeline.scan(line, transportTimestamp: nil, recordIndex: row, otherMembers: members)
         }
+        if let refusal { return output.deadLetter(row: row, refusal) }
         var member = 0
         var key: String?
         if keyField != nil {
-            key = pipeline.scannedMember(member).flatMap { JSONMemberText.text(line, $0) }
+            key = otherMembers[member].flatMap { JSONMemberText.text(line, $0) }
             member += 1
         }
         var partition: Int32 = 0
         if let partitionField {
-            guard let text = pipeline.scannedMember(member).flatMap({ JSONMemberText.text(line, $0) }), let number = Int32(text),
+            guard let text = otherMembers[member].flatMap({ JSONMemberText.text(line, $0) }), let number = Int32(text),
                 number >= 0
             else {
                 let message = "the partition field '\(partitionField)' must hold an integer from 0"

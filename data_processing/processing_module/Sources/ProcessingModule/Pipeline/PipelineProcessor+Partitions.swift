@@ -5,6 +5,7 @@ import SharedFunctions
 extension PipelineProcessor {
     /// Starts a partition from its committed offset and checkpoint metadata; returns what to log.
     public mutating func assign(_ partition: Int32, committed: CommittedOffset?) -> String {
+        lastChecked = nil
         guard let committed, let offset = committed.offset else {
             pipeline.assign(partition, from: nil)
             return "partition \(partition): no committed offset, starting fresh"
@@ -21,6 +22,7 @@ extension PipelineProcessor {
     }
 
     public mutating func revoke(_ partition: Int32) {
+        lastChecked = nil
         pipeline.revoke(partition)
     }
 

@@ -23,7 +23,11 @@ public struct PipelineProcessor {
 
     /// When true, records of partitions not assigned with ``assign(_:committed:)`` are ignored
     /// (a batch fetched before a revoke may still hold some); replays assign on first sight.
-    public var requiresAssignment = false
+    public var requiresAssignment = false { didSet { lastChecked = nil } }
+    /// The last partition checked against ``requiresAssignment`` and whether it was assigned: polled
+    /// records come in runs of one partition, and the check reads a copy of the pipeline.
+    /// Cleared by every assignment change.
+    var lastChecked: (partition: Int32, assigned: Bool)?
 
     public init(configuration: PipelineConfiguration, clock: any EngineClock, originals: (any OriginalRecordSource)? = nil) {
         self.configuration = configuration
@@ -39,7 +43,7 @@ public struct PipelineProcessor {
         partition: Int32, offset: Int64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, kafkaTimestamp: Int64?,
         now: Int64? = nil
     ) -> PipelineOutput? {
-        if requiresAssignment, pipeline.progress(of: partition) == nil {
+        if requiresAssignment, !isAssigned(partition) {
             counters.ignoredUnassigned += 1
             return nil
         }
@@ -75,6 +79,13 @@ public struct PipelineProcessor {
             letter.missed = MissedWindow(window: late.window, lateness: late.lateness)
             return .deadLetter(letter)
         }
+    }
+
+    private mutating func isAssigned(_ partition: Int32) -> Bool {
+        if let lastChecked, lastChecked.partition == partition { return lastChecked.assigned }
+        let assigned = pipeline.isAssigned(partition)
+        lastChecked = (partition, assigned)
+        return assigned
     }
 
     /// Closes what stream time (and the idle rule, at `now`) allow and returns the results and
