@@ -19,7 +19,7 @@ help:
 	@echo "make librdkafka    build the pinned librdkafka 2.8.0 (once) and print the PKG_CONFIG_PATH for swift build"
 	@echo "make test-shared   run only the shared_functions tests"
 	@echo "make test-module   run only the processing module tests (embedded broker)"
-	@echo "make test-python   the Python package, the notebooks executed headless, notebook/production parity, the README's commands"
+	@echo "make test-python   the Python package, the notebooks executed headless, notebook/production parity, the README's commands, a small run of every benchmark"
 	@echo "make notebooks     create the Python environment and start Jupyter Lab on research_notebooks/ (loopback, token printed)"
 	@echo "make reliability   the reliability suite at full scale (20 crashes, ...), with its table (about 10 minutes)"
 	@echo "make soak          10 minutes of continuous load; RSS and lag sampled every 5 s; fails if RSS grows"
@@ -51,14 +51,17 @@ test-module: system-packages
 python-environment:
 	@scripts/python-environment.sh
 
-# Needs the processing module's debug build (made by test-module) for replay, export and verify.
+# Needs the processing module's debug build (made by test-module) for replay, export and verify,
+# and for the benchmarks' smoke runs (tests/benchmarks).
 test-python: system-packages python-environment
 	cd $(SHARED) && swift build -c release --product SharedFunctionsC
 	cd $(MODULE) && swift build --product processing-module
+	cd $(SHARED) && swift build --product shared-functions
 	.venv/bin/python -m pytest -q $(SHARED)/python/tests
 	.venv/bin/python -m pytest -q research_notebooks/tests
 	.venv/bin/python -m pytest -q tests/parity
 	.venv/bin/python -m pytest -q tests/readme
+	.venv/bin/python -m pytest -q tests/benchmarks
 
 notebooks: system-packages
 	@scripts/python-environment.sh jupyterlab

@@ -126,6 +126,15 @@ def peak_rss_mib(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a running process, in seconds (None once it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -524,7 +533,7 @@ def run_peer(name: str, script: str, extra: list[str], bootstrap: str, group: st
 
 
 def kcat_runs(bootstrap: str, records: int, runs: int) -> dict:
-    rates, rss = [], []
+    rates, rss, cpu = [], [], []
     for _ in range(runs):
         began = time.perf_counter()
         process = subprocess.Popen(
@@ -537,15 +546,17 @@ def kcat_runs(bootstrap: str, records: int, runs: int) -> dict:
         while chunk := process.stdout.read(1 << 20):
             lines += chunk.count(b"\n")
             peak = max(peak, peak_rss_mib(process.pid) or 0.0)
-        process.wait()
+        _, _, usage = os.wait4(process.pid, 0)
+        process.returncode = 0
         seconds = time.perf_counter() - began
+        cpu.append(usage.ru_utime + usage.ru_stime)
         if lines != records:
             raise RuntimeError(f"kcat read {lines} messages, expected {records}")
         rates.append(records / seconds)
         rss.append(peak)
     log(f"kcat: {', '.join(f'{rate:,.0f}' for rate in rates)} messages/s")
     return {"records": records, "records_per_s": statistics.median(rates), "runs_records_per_s": rates,
-            "peak_rss_mib": max(rss)}
+            "peak_rss_mib": max(rss), "cpu_us_per_record": statistics.median(cpu) / records * 1e6}
 
 
 SCALING_ATTEMPTS = 3
@@ -573,6 +584,7 @@ def module_run(binary: Path, work: Path, bootstrap: str, group: str, output_topi
             continue
         finally:
             rss = [peak_rss_mib(child.pid) for child, _ in children]
+            cpu = [cpu_seconds(child.pid) for child, _ in children]
             stopping = time.perf_counter()
             for child, _ in children:
                 child.process.send_signal(signal.SIGTERM)
@@ -588,6 +600,8 @@ def module_run(binary: Path, work: Path, bootstrap: str, group: str, output_topi
             "results_read": len(windows),
             "peak_rss_mib": max((value for value in rss if value is not None), default=None),
             "peak_rss_mib_per_instance": rss,
+            # Whole process, start-up and the wait for results included (a slight overestimate).
+            "cpu_us_per_record": sum(value or 0 for value in cpu) / records * 1e6,
             "exit_codes": codes,
             "failed_attempts": failed,
         }
@@ -706,6 +720,40 @@ def plot(report: dict, path: Path) -> None:
     plt.close(figure)
 
 
+def goals(report: dict) -> list[tuple[str, str, bool | None]]:
+    """The end-to-end goals (issue 14) with what this run measured: (goal, measured, met or None)."""
+    systems = report["systems"]
+    module, kcat, plain = systems.get(MODULE, {}), systems.get(KCAT), systems.get("confluent-kafka loop")
+    rate = module.get("records_per_s", 0.0)
+    rows: list[tuple[str, str, bool | None]] = []
+    if kcat:
+        rows.append(("records/s at least 0.7 of kcat's", f"{rate / kcat['records_per_s']:.2f}",
+                     rate >= 0.7 * kcat["records_per_s"]))
+    if plain:
+        rows.append(("records/s at least 4 times the confluent-kafka loop's", f"{rate / plain['records_per_s']:.1f}",
+                     rate >= 4 * plain["records_per_s"]))
+    if module.get("peak_rss_mib") is not None:
+        rows.append(("peak RSS at most 64 MiB", f"{module['peak_rss_mib']:.0f} MiB", module["peak_rss_mib"] <= 64))
+    latency = report.get("latency", {}).get("defaults")
+    if latency:
+        measured = latency["samples"] > 0 and latency["missing"] == 0
+        rows.append(("window-close latency p50 under 15 ms, default configuration",
+                     f"{latency['p50_ms']:.1f} ms" if measured else "no samples", measured and latency["p50_ms"] < 15))
+        rows.append(("window-close latency p99 under 50 ms, default configuration",
+                     f"{latency['p99_ms']:.1f} ms" if measured else "no samples", measured and latency["p99_ms"] < 50))
+    if kcat and module.get("cpu_us_per_record") is not None:
+        rows.append(("CPU time per record (user + sys), module / kcat",
+                     f"{module['cpu_us_per_record']:.2f} / {kcat['cpu_us_per_record']:.2f} us", None))
+    return rows
+
+
+def goals_table(report: dict) -> str:
+    lines = ["| goal | measured | met |", "|---|---:|---|"]
+    for goal, measured, met in goals(report):
+        lines.append(f"| {goal} | {measured} | {'-' if met is None else 'met' if met else 'not met'} |")
+    return "\n".join(lines)
+
+
 def write_results(report: dict, folder: Path) -> None:
     """latest.json, latest.md (the tables) and throughput.png from a report; prints the tables."""
     markdown = table(report)
@@ -742,7 +790,8 @@ def write_results(report: dict, folder: Path) -> None:
         details += ["", f"Not reported: {system}: {row['invalid_because']}"]
     if report.get("notes"):
         details += ["", "Notes:"] + [f"- {note}" for note in report["notes"]]
-    text = markdown + "\n\n" + "\n".join(details) + f"\n\nTotal run time: {report['total_seconds']:.0f} s.\n"
+    text = (markdown + "\n\nGoals (one run):\n\n" + goals_table(report) + "\n\n" + "\n".join(details)
+            + f"\n\nTotal run time: {report['total_seconds']:.0f} s.\n")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     (folder / "latest.md").write_text(text)
@@ -784,7 +833,7 @@ def main() -> None:
     binary = stable_binary(arguments.binary, work)
     log(f"work folder {work}")
 
-    quix_topics = subprocess.run(
+    quix_topics = [] if "quix" in skip else subprocess.run(
         [sys.executable, "-W", "ignore", str(HERE / "peer_quix.py"), "--bootstrap", "unused:1", "--group", "bench-quix",
          "--records", "1", "--output", os.devnull, "--list-internal-topics", str(arguments.partitions)],
         capture_output=True, text=True, check=True, cwd=work,

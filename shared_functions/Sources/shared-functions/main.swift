@@ -66,7 +66,9 @@ do {
         try benchmark.run()
     case "memory-probe":
         let arguments = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
-        try EngineBenchmark.probeMemory(payloadBytes: arguments.first ?? 0, keys: arguments.dropFirst().first ?? 100_000)
+        try EngineBenchmark.probeMemory(
+            payloadBytes: arguments.first ?? 0, keys: arguments.dropFirst().first ?? 100_000,
+            heldRecords: arguments.dropFirst(2).first ?? 2_000_000)
     case "-h", "--help", "help": print(usage)
     default:
         FileHandle.standardError.write(Data((usage + "\n").utf8))

@@ -99,6 +99,12 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 
     /// Messages queued or in flight.
+    /// The number of partitions of `topic`, from cluster metadata; the producer keeps the metadata,
+    /// so a first send to the topic does not wait for it.
+    public func partitionCount(of topic: String, timeoutMilliseconds: Int32 = 10_000) throws(KafkaError) -> Int {
+        try client.partitionCount(of: topic, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
     public var outstandingMessages: Int { Int(rd_kafka_outq_len(client.handle)) }
 
     /// Waits until every queued message is acknowledged or has failed, then returns how many were

@@ -83,6 +83,7 @@ public final class PipelineRunner: Sendable {
     public func run() throws {
         try state.committer.start()
         publish()
+        warmOutputTopics()
         try consumer.subscribe([configuration.inputTopic])
         logger.info("pipeline started: \(configuration.inputTopic) -> \(configuration.function.name) -> \(configuration.outputTopic)")
         var lastCommit = clock.now()
@@ -102,6 +103,19 @@ public final class PipelineRunner: Sendable {
         try consumer.close()
         publish()
         logger.info("pipeline stopped: \(state.processor.counters)")
+    }
+
+    /// Reads the output and dead-letter topics' metadata before the first record, so the first
+    /// results are not held while the producer looks them up; a topic that cannot be read is a
+    /// warning (the cluster may create it on first use), not a failure.
+    private func warmOutputTopics() {
+        for topic in [configuration.outputTopic, configuration.deadLetterTopic] {
+            do throws(KafkaError) {
+                _ = try producer.partitionCount(of: topic)
+            } catch {
+                logger.warning("topic \(topic): no metadata before the first record (\(error)); it may be created on first use")
+            }
+        }
     }
 
     /// Delivers one batch to the processor and produces the dead letters it causes.
