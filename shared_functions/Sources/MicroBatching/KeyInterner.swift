@@ -21,18 +21,13 @@ struct KeyInterner {
     @usableFromInline
     var texts: [String?] = [nil]
 
-    // The byte spellings: an open-addressing table of spelling numbers + 1 (0: empty), and each
-    // spelling's hash, bytes (a range of `spellingBytes`) and key.
+    /// The byte spellings: an open-addressing table whose slots hold what a lookup needs (hash
+    /// tag, bytes' place in `spellingBytes`, key), so that a key seen before costs one slot read
+    /// and one comparison of its bytes; with 100,000 keys both are cache misses, which dominate.
     @usableFromInline
-    var table: [UInt32] = Array(repeating: 0, count: 64)
+    var table: [SpellingSlot] = Array(repeating: SpellingSlot(), count: 64)
     @usableFromInline
-    var spellingHashes: [UInt64] = []
-    @usableFromInline
-    var spellingStarts: [Int] = []
-    @usableFromInline
-    var spellingLengths: [Int] = []
-    @usableFromInline
-    var spellingIDs: [KeyID] = []
+    var spellingCount = 0
     @usableFromInline
     var spellingBytes: [UInt8] = []
     /// Each key's place in key order (``precedes(_:_:)``), computed for the keys known at the
@@ -66,20 +61,20 @@ struct KeyInterner {
     @inlinable
     mutating func id(bytes: UnsafeRawBufferPointer) -> KeyID? {
         let hash = Self.hash(bytes)
+        let tag = UInt32(truncatingIfNeeded: hash >> 32)
         let mask = table.count - 1
         var position = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let entry = table[position]
-            if entry == 0 { break }
-            let spelling = Int(entry - 1)
-            if spellingHashes[spelling] == hash, spellingLengths[spelling] == bytes.count,
-                Self.equal(bytes, spellingBytes, from: spellingStarts[spelling])
-            {
-                return spellingIDs[spelling]
+            let slot = table[position]
+            if slot.id == 0 { break }
+            if slot.tag == tag, Int(slot.length) == bytes.count, Self.equal(bytes, spellingBytes, from: Int(slot.start)) {
+                return slot.id
             }
             position = (position + 1) & mask
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        guard bytes.count < Int(UInt32.max), spellingBytes.count + bytes.count < Int(UInt32.max),
+            let text = String(validating: bytes, as: UTF8.self)
+        else { return nil }
         let id = id(text)
         addSpelling(bytes, hash: hash, id: id)
         return id
@@ -87,28 +82,32 @@ struct KeyInterner {
 
     @inlinable
     mutating func addSpelling(_ bytes: UnsafeRawBufferPointer, hash: UInt64, id: KeyID) {
-        if (spellingIDs.count + 1) * 4 > table.count * 3 { growTable() }
-        let spelling = spellingIDs.count
-        spellingHashes.append(hash)
-        spellingStarts.append(spellingBytes.count)
-        spellingLengths.append(bytes.count)
-        spellingIDs.append(id)
+        if (spellingCount + 1) * 4 > table.count * 3 { growTable() }
+        let slot = SpellingSlot(
+            tag: UInt32(truncatingIfNeeded: hash >> 32), id: id, start: UInt32(spellingBytes.count), length: UInt32(bytes.count))
         spellingBytes.append(contentsOf: bytes)
-        insert(spelling: spelling, hash: hash)
+        spellingCount += 1
+        insert(slot, hash: hash)
     }
 
     @inlinable
-    mutating func insert(spelling: Int, hash: UInt64) {
+    mutating func insert(_ slot: SpellingSlot, hash: UInt64) {
         let mask = table.count - 1
         var position = Int(truncatingIfNeeded: hash) & mask
-        while table[position] != 0 { position = (position + 1) & mask }
-        table[position] = UInt32(spelling + 1)
+        while table[position].id != 0 { position = (position + 1) & mask }
+        table[position] = slot
     }
 
     @usableFromInline
     mutating func growTable() {
-        table = Array(repeating: 0, count: table.count * 2)
-        for spelling in spellingIDs.indices { insert(spelling: spelling, hash: spellingHashes[spelling]) }
+        let old = table
+        table = Array(repeating: SpellingSlot(), count: old.count * 2)
+        for slot in old where slot.id != 0 {
+            let hash = spellingBytes.withUnsafeBytes { bytes in
+                Self.hash(UnsafeRawBufferPointer(rebasing: bytes[Int(slot.start)..<Int(slot.start + slot.length)]))
+            }
+            insert(slot, hash: hash)
+        }
     }
 
     @inlinable
@@ -163,5 +162,22 @@ struct KeyInterner {
         let order = (0..<KeyID(texts.count)).sorted { KeyGrouping.keyOrder(texts[Int($0)], texts[Int($1)]) }
         ranks = [UInt32](repeating: 0, count: texts.count)
         for (rank, id) in order.enumerated() { ranks[Int(id)] = UInt32(rank) }
+    }
+}
+
+/// One slot of ``KeyInterner``'s spelling table (16 bytes); `id` 0 marks an empty slot (the
+/// absent key has no spelling).
+@usableFromInline
+struct SpellingSlot {
+    /// The spelling hash's upper half (its lower bits chose the slot).
+    @usableFromInline var tag: UInt32 = 0
+    @usableFromInline var id: KeyID = 0
+    /// The spelling's bytes: `spellingBytes[start..<start + length]`.
+    @usableFromInline var start: UInt32 = 0
+    @usableFromInline var length: UInt32 = 0
+
+    @inlinable
+    init(tag: UInt32 = 0, id: KeyID = 0, start: UInt32 = 0, length: UInt32 = 0) {
+        (self.tag, self.id, self.start, self.length) = (tag, id, start, length)
     }
 }
