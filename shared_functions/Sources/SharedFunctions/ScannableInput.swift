@@ -102,21 +102,6 @@ public struct InputScanError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// A JSON number's text (already checked by the scanner) as a `Double`, without building a String:
-/// copied to a NUL-terminated stack buffer for `strtod`. `nil` unless all of the text is consumed.
-@usableFromInline
-func parseNumber(_ text: UnsafeRawBufferPointer) -> Double? {
-    guard text.count < 512 else { return Double(String(decoding: text, as: UTF8.self)) }
-    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer -> Double? in
-        guard let base = buffer.baseAddress else { return nil }
-        for index in 0..<text.count { buffer[index] = CChar(bitPattern: text[index]) }
-        buffer[text.count] = 0
-        var end: UnsafeMutablePointer<CChar>?
-        let value = strtod(base, &end)
-        return end == base + text.count ? value : nil
-    }
-}
-
 extension NumericField: ScannableInput {
     /// Reads the configured field: a JSON number (beyond `Double`'s range it reads as ±infinity,
     /// which the statistics count as invalid), or `null`; anything else is refused.
