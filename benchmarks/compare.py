@@ -546,9 +546,11 @@ def kcat_runs(bootstrap: str, records: int, runs: int) -> dict:
         while chunk := process.stdout.read(1 << 20):
             lines += chunk.count(b"\n")
             peak = max(peak, peak_rss_mib(process.pid) or 0.0)
-        _, _, usage = os.wait4(process.pid, 0)
-        process.returncode = 0
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - began
+        if process.returncode != 0:
+            raise RuntimeError(f"kcat exited with {process.returncode}")
         cpu.append(usage.ru_utime + usage.ru_stime)
         if lines != records:
             raise RuntimeError(f"kcat read {lines} messages, expected {records}")

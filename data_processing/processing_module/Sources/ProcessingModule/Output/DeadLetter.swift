@@ -16,8 +16,8 @@ public struct DeadLetter: Sendable, Hashable {
     public var value: [UInt8]?
     /// The source record's timestamp (ms), kept as this record's timestamp.
     public var timestamp: Int64?
-    /// Late records: the window the record missed.
-    public var missed: MissedWindow?
+    /// Late records: the window the record missed, and by how much.
+    public var missed: LateArrival?
     /// Records of a batch the function threw on: the batch's provenance.
     public var provenance: Provenance?
 
@@ -44,18 +44,6 @@ public struct DeadLetter: Sendable, Hashable {
     /// The record to produce.
     public var outgoing: KafkaOutgoingMessage {
         KafkaOutgoingMessage(topic: topic, key: key, value: value, headers: headers, timestamp: timestamp)
-    }
-}
-
-/// The last window a late record belonged to, and how long after it closed the record arrived
-/// (ms of stream time: `closed_through - window.end`).
-public struct MissedWindow: Sendable, Hashable {
-    public var window: Window
-    public var lateness: Int64
-
-    public init(window: Window, lateness: Int64) {
-        self.window = window
-        self.lateness = lateness
     }
 }
 

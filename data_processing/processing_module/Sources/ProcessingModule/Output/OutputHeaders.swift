@@ -90,7 +90,7 @@ public enum OutputHeaders {
         if kind == .late, let start = fields["window_start"].flatMap(Int64.init), let end = fields["window_end"].flatMap(Int64.init),
             let window = Window(start: start, end: end)
         {
-            letter.missed = MissedWindow(window: window, lateness: try fields.integer("lateness_ms"))
+            letter.missed = LateArrival(window: window, lateness: try fields.integer("lateness_ms"))
         }
         if kind == .functionFailed { letter.provenance = try provenance(headers, key: key) }
         return .deadLetter(letter)

@@ -76,7 +76,7 @@ public struct PipelineProcessor {
             let source = SourceCoordinates(topic: configuration.inputTopic, partition: partition, offset: offset)
             var letter = deadLetter(
                 RecordRefusal(.late, message), source, key: key.map(Array.init), value: value.map(Array.init), kafkaTimestamp)
-            letter.missed = MissedWindow(window: late.window, lateness: late.lateness)
+            letter.missed = late
             return .deadLetter(letter)
         }
     }

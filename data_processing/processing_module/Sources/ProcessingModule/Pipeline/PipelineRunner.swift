@@ -107,11 +107,12 @@ public final class PipelineRunner: Sendable {
 
     /// Reads the output and dead-letter topics' metadata before the first record, so the first
     /// results are not held while the producer looks them up; a topic that cannot be read is a
-    /// warning (the cluster may create it on first use), not a failure.
+    /// warning (the cluster may create it on first use), not a failure. At most 2 s a topic: it
+    /// only saves time, so an unreachable cluster must not hold the start for long.
     private func warmOutputTopics() {
         for topic in [configuration.outputTopic, configuration.deadLetterTopic] {
             do throws(KafkaError) {
-                _ = try producer.partitionCount(of: topic)
+                _ = try producer.partitionCount(of: topic, timeoutMilliseconds: 2_000)
             } catch {
                 logger.warning("topic \(topic): no metadata before the first record (\(error)); it may be created on first use")
             }

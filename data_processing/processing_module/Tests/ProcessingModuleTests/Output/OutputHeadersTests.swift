@@ -35,7 +35,7 @@ struct OutputHeadersTests {
                 source: SourceCoordinates(topic: "events", partition: 2, offset: 41),
                 // A failed batch's record key is its batch key (key scope); other keys may be any bytes.
                 key: kind == .functionFailed ? Array("sensor-1".utf8) : [0xFF], value: nil, timestamp: 17)
-            if kind == .late { letter.missed = MissedWindow(window: Window(start: 0, end: 10_000)!, lateness: 1_500) }
+            if kind == .late { letter.missed = LateArrival(window: Window(start: 0, end: 10_000)!, lateness: 1_500) }
             if kind == .functionFailed { letter.provenance = Self.provenance }
             let read = try OutputHeaders.decode(
                 topic: "dead", key: letter.key, value: letter.value, headers: letter.headers, timestamp: 17)
