@@ -48,6 +48,53 @@ char *sf_format_doubles(const double *values, size_t count);
 /* Releases a document returned by this library. NULL is allowed. */
 void sf_free(char *document);
 
+/* ---- Columns: a DataFrame's typed buffers in, typed result tables out, no JSON per row ---- */
+
+#define SF_FLOAT64 1
+#define SF_INT64 2
+#define SF_BOOL 3
+#define SF_TEXT 4
+
+/* One column, borrowed for the call (inputs) or owned by an sf_result (outputs). 64 bytes; every
+ * field is 8 bytes wide, so hosts can mirror it without padding rules. */
+typedef struct sf_column {
+    const char *name;                  /* NUL-terminated UTF-8 */
+    int64_t type;                      /* SF_FLOAT64, SF_INT64, SF_BOOL or SF_TEXT */
+    int64_t length;                    /* rows */
+    const void *values;                /* double, int64_t, uint8_t (0/1) or int32_t code (-1: missing) per row */
+    const uint8_t *validity;           /* NULL: no row missing; else one byte per row, 0 = missing */
+    int64_t dictionary_count;          /* SF_TEXT: how many strings the codes point into */
+    const int64_t *dictionary_offsets; /* SF_TEXT: dictionary_count + 1 byte offsets, the first 0 */
+    const char *dictionary_data;       /* SF_TEXT: the strings' UTF-8 bytes, back to back */
+} sf_column;
+
+/* The result tables of a columnar run; release with sf_result_free. */
+typedef struct sf_result sf_result;
+
+/* The columns a function reads from a table, for its parameters. Request: {"function",
+ * "parameters"}. Result: {"ok": [{"name", "types": ["float64", "int64", ...]}]}; an empty list
+ * when the function has no columnar input (use sf_run_windows then). */
+char *sf_input_columns(const char *request);
+
+/* sf_run_windows over `rows` rows given as columns: the request's time_field, key_field (SF_TEXT)
+ * and partition_field (SF_INT64) name columns, and the function's input columns must be present
+ * (sf_input_columns). Never NULL; check sf_result_document for an error first. */
+sf_result *sf_run_windows_columns(const char *request, const sf_column *columns, int64_t column_count, int64_t rows);
+
+/* {"ok": {"counts": {...}, "tables": {"outputs": {"rows": N, "columns": [{"name", "type"}]},
+ * "windows": ..., "late": ..., "dead_letters": ...}}} or {"error": ...}. Owned by the result. */
+const char *sf_result_document(const sf_result *result);
+
+/* Describes column `index` of table `table` in *column; 0 on success, -1 when there is no such
+ * column. The buffers stay valid until sf_result_free. */
+int64_t sf_result_column(const sf_result *result, const char *table, int64_t index, sf_column *column);
+
+/* Releases a result and every buffer it described. NULL is allowed. */
+void sf_result_free(sf_result *result);
+
+/* sf_apply over `rows` rows given as columns (time_field names the event-time column). */
+char *sf_apply_columns(const char *request, const sf_column *columns, int64_t column_count, int64_t rows);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,9 @@ public struct FunctionDescription: Codable, Sendable, Hashable {
     public let parameters: [Parameter]
     /// The fields of each output object (empty when the function does not declare them).
     public let outputs: [OutputField]
+    /// The columns the function reads from a DataFrame with its default parameters (empty when
+    /// its input has no columnar form); a parameter such as `field` renames them.
+    public let inputs: [InputColumn]
 
     init<Function: WindowFunction>(_ function: Function.Type) {
         let defaults = Function.Parameters()
@@ -29,6 +32,7 @@ public struct FunctionDescription: Codable, Sendable, Hashable {
         version = Function.version
         description = Function.summary
         outputs = Function.outputFields
+        inputs = Function.columnReader(context: Function.decodingContext(for: defaults))?.descriptions ?? []
         parameters = Function.Parameters.definitions.map { definition in
             Parameter(
                 name: definition.name, type: definition.kind, defaultValue: definition.value(in: defaults),

@@ -17,6 +17,10 @@ public struct PreparedFunction: Sendable {
     private let decodeRecord: @Sendable (UnsafeRawBufferPointer, Int) throws(FunctionError) -> Void
     private let runBatch: @Sendable (WindowBatch<[UInt8]>) throws(FunctionError) -> [[UInt8]]
     private let pipeline: PipelineFactory
+    private let applyColumns: @Sendable (ColumnarBatch) throws(RunError) -> [[UInt8]]
+    /// The columns the function reads from a DataFrame with these parameters (`nil`: it has no
+    /// columnar input, so notebooks take the JSON path).
+    public let inputColumns: [InputColumn]?
     /// Whether the pipeline is compiled for the function's input (``SpecializedFunction``).
     let isSpecialized: Bool
 
@@ -27,6 +31,8 @@ public struct PreparedFunction: Sendable {
         let codec = FunctionCodec<Function>(parameters: parameters)
         decodeRecord = { bytes, index throws(FunctionError) in _ = try codec.decode(bytes, recordIndex: index) }
         runBatch = { batch throws(FunctionError) in try codec.run(batch) }
+        applyColumns = { batch throws(RunError) in try codec.apply(batch) }
+        inputColumns = codec.columnReader?.descriptions
         if let specialized = Function.self as? any SpecializedFunction.Type {
             pipeline = specialized.pipelineFactory(codec)
             isSpecialized = true
@@ -52,6 +58,12 @@ public struct PreparedFunction: Sendable {
         if let failure { throw failure }
     }
 
+    /// Runs the function on one batch given as columns (``ColumnarBatch``); returns one JSON
+    /// document per output.
+    public func run(_ batch: ColumnarBatch) throws(RunError) -> [[UInt8]] {
+        try applyColumns(batch)
+    }
+
     /// Runs the function on a batch whose record values are JSON bytes; returns one JSON document
     /// per output.
     public func run(_ batch: WindowBatch<[UInt8]>) throws(FunctionError) -> [[UInt8]] {
@@ -74,11 +86,14 @@ struct FunctionCodec<Function: WindowFunction>: Sendable {
 
     let parameters: Function.Parameters
     let reader: InputReader<Function.Input>
+    /// The columnar reader, when the input has one.
+    let columnReader: ColumnReader<Function.Input>?
 
     init(parameters: Function.Parameters) {
         self.parameters = parameters
         let context = Function.decodingContext(for: parameters)
         reader = Function.inputReader(context: context) ?? .decoding(context: context)
+        columnReader = Function.columnReader(context: context)
     }
 
     /// The invalid-record message of every entry point.

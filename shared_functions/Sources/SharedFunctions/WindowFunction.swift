@@ -36,6 +36,11 @@ public protocol WindowFunction: SendableMetatype {
     /// A reader of ``Input`` straight from JSON bytes, or `nil` to decode with `JSONDecoder`.
     /// Provided automatically when `Input` conforms to ``ScannableInput``.
     static func inputReader(context: [CodingUserInfoKey: any Sendable]) -> InputReader<Input>?
+
+    /// A reader of ``Input`` from typed columns (a DataFrame's), or `nil` when the input has no
+    /// columnar form (notebooks then take the JSON path). Provided automatically when `Input`
+    /// conforms to ``ColumnarInput``.
+    static func columnReader(context: [CodingUserInfoKey: any Sendable]) -> ColumnReader<Input>?
 }
 
 extension WindowFunction {
@@ -44,4 +49,6 @@ extension WindowFunction {
     public static func decodingContext(for parameters: Parameters) -> [CodingUserInfoKey: any Sendable] { [:] }
 
     public static func inputReader(context: [CodingUserInfoKey: any Sendable]) -> InputReader<Input>? { nil }
+
+    public static func columnReader(context: [CodingUserInfoKey: any Sendable]) -> ColumnReader<Input>? { nil }
 }

@@ -12,7 +12,7 @@ import SharedFunctions
 // becomes an error document.
 
 /// Bumped when a signature or an envelope changes.
-nonisolated(unsafe) private let abiVersion: UnsafeMutablePointer<CChar> = strdup("1")!
+nonisolated(unsafe) private let abiVersion: UnsafeMutablePointer<CChar> = strdup("2")!
 
 @_cdecl("sf_abi_version")
 public func sf_abi_version() -> UnsafePointer<CChar> {
@@ -53,7 +53,7 @@ public func sf_free(_ document: UnsafeMutablePointer<CChar>?) {
 }
 
 /// Checks the arguments, runs `body` and wraps its result or error as a document.
-private func respond(
+func respond(
     _ request: UnsafePointer<CChar>?, _ records: UnsafePointer<UInt8>?, _ length: Int,
     _ body: ([UInt8], UnsafeRawBufferPointer) throws(RunError) -> [UInt8]
 ) -> UnsafeMutablePointer<CChar>? {
@@ -71,7 +71,7 @@ private func respond(
 }
 
 /// A malloc'd, NUL-terminated copy of `bytes` (owned by the caller, released with `sf_free`).
-private func document(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
+func document(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
     guard let memory = malloc(bytes.count + 1) else { return nil }
     let pointer = memory.bindMemory(to: CChar.self, capacity: bytes.count + 1)
     bytes.withUnsafeBytes { source in

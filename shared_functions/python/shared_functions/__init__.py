@@ -4,8 +4,8 @@ Every call runs the compiled Swift library the processing module runs (through i
 results here are the results production gives for the same records.
 """
 
-from .api import RunDetails, apply, functions, run_windows
+from .api import RunDetails, apply, functions, input_columns, run_windows
 from .errors import SharedFunctionsError
 from .library import library_path
 
-__all__ = ["RunDetails", "apply", "functions", "run_windows", "SharedFunctionsError", "library_path"]
+__all__ = ["RunDetails", "apply", "functions", "input_columns", "run_windows", "SharedFunctionsError", "library_path"]

@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import functools
-import warnings
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
 
+from . import columns as _columns
 from . import library
 from .durations import Duration, Instant, epoch_milliseconds, milliseconds
 from .errors import SharedFunctionsError
 from .records import Records, encode
+from .results import RunDetails, frames, tables_from_json
 
-WINDOW_COLUMNS = ["window_start", "window_end", "key", "close_reason", "record_count"]
-
-
-@dataclass(frozen=True, eq=False)
-class RunDetails:
-    """What a :func:`run_windows` call did besides its results, kept in ``result.attrs["run"]``.
-
-    Attributes:
-        windows: every closed window (window_start, window_end, key, close_reason, record_count,
-            outputs, error), including those with no output.
-        late: records whose windows had all closed (row, window_start, window_end, lateness_ms).
-        dead_letters: records the module would dead-letter (row, kind, message).
-        counts: records, buffered, late, dead_letters, windows, outputs.
-    """
-
-    windows: pd.DataFrame
-    late: pd.DataFrame
-    dead_letters: pd.DataFrame
-    counts: dict[str, int]
+Path = Literal["auto", "columns", "json"]
 
 
 def functions() -> list[dict[str, Any]]:
@@ -54,6 +36,65 @@ def _output_types(function: str) -> dict[str, tuple[str, bool]]:
     return {}
 
 
+def input_columns(function: str, **params: Any) -> list[dict[str, Any]]:
+    """The columns ``function`` reads from a DataFrame with these parameters: ``name`` and the
+    accepted ``types`` (``float64``, ``int64``, ``bool``, ``text``). Empty when the function has no
+    columnar input (DataFrames then take the JSON path)."""
+    return library.call("input_columns", {"function": function, "parameters": params})
+
+
+def _require_columns(frame: pd.DataFrame, time: str, key: str | None, partition: str | None) -> None:
+    for column, role in ((time, "time"), (key, "key"), (partition, "partition")):
+        if column is not None and column not in frame.columns:
+            raise SharedFunctionsError(
+                "invalid_column",
+                f"{role} column '{column}' is not in the DataFrame; columns: {', '.join(map(str, frame.columns))}",
+                {"column": column, "role": role},
+            )
+
+
+def _table(frame: pd.DataFrame, function: str, params: dict[str, Any], time: str, key: str | None = None,
+           partition: str | None = None) -> list[_columns.TypedColumn]:
+    """The typed columns a columnar call reads from ``frame``: time, key, partition, then the
+    function's inputs (each converted once, whatever roles it plays)."""
+    if len(set(map(str, frame.columns))) != len(frame.columns):
+        raise SharedFunctionsError("invalid_request", "the DataFrame has duplicate column names")
+    typed: dict[str, _columns.TypedColumn] = {}
+    _require_columns(frame, time, key, partition)
+    typed[time] = _columns.time_column(time, frame[time])
+    if key is not None:
+        typed.setdefault(key, _columns.key_column(key, frame[key]))
+    if partition is not None:
+        typed.setdefault(partition, _columns.partition_column(partition, frame[partition]))
+    for column in input_columns(function, **params):
+        name = column["name"]
+        if name not in frame.columns:
+            raise SharedFunctionsError(
+                "invalid_column",
+                f"column '{name}' is missing: {function} reads it as its input ({' or '.join(column['types'])}); "
+                f"columns: {', '.join(map(str, frame.columns))}",
+                {"column": name, "role": "input", "function": function, "expected": column["types"]},
+            )
+        if name not in typed:
+            typed[name] = _columns.numeric_column(name, frame[name], column["types"], function)
+    return list(typed.values())
+
+
+def _columnar(function: str, params: dict[str, Any], via: Path) -> bool:
+    """Whether a DataFrame call takes the columnar path."""
+    if via not in ("auto", "columns", "json"):
+        raise SharedFunctionsError("invalid_request", f"via must be 'auto', 'columns' or 'json', found {via!r}", {"field": "via"})
+    if via == "json":
+        return False
+    if input_columns(function, **params):
+        return True
+    if via == "columns":
+        raise SharedFunctionsError(
+            "columns_unsupported", f"{function}'s input has no columnar form; use via='json'", {"function": function}
+        )
+    return False
+
+
 def apply(
     name: str,
     records: Records,
@@ -61,9 +102,14 @@ def apply(
     window: tuple[Instant, Instant] | None = None,
     key: str | None = None,
     time: str = "ts",
+    via: Path = "auto",
     **params: Any,
 ) -> list[dict[str, Any]]:
     """Runs function ``name`` on one batch and returns its outputs.
+
+    A DataFrame's columns go to the library as typed buffers (the columnar path) when the
+    function reads columns (:func:`input_columns`); a list of dicts goes as JSON lines. Both give
+    the same outputs.
 
     Args:
         name: a registered function, e.g. ``"function_a"``.
@@ -72,19 +118,25 @@ def apply(
             every record must fall inside it. Default: from the first to the last event time.
         key: the batch's key, as the module would pass it.
         time: the field holding each record's event time (epoch ms or ISO-8601 with a zone).
+        via: ``"auto"`` (columns for DataFrames when the function reads columns), ``"columns"``
+            or ``"json"`` (force one path).
         **params: the function's parameters (see :func:`functions`).
 
     Raises:
-        SharedFunctionsError: unknown function or parameter, bad parameter value, or a record
-            that does not decode (``context["row"]`` names it).
+        SharedFunctionsError: unknown function or parameter, bad parameter value, a missing or
+            mistyped column (``invalid_column``), or a record that does not decode
+            (``context["row"]`` names it).
     """
-    lines, _ = encode(records, time)
     request: dict[str, Any] = {"function": name, "parameters": params, "time_field": time}
     if window is not None:
         start, end = window
         request["window"] = {"start_ms": epoch_milliseconds(start, "window start"), "end_ms": epoch_milliseconds(end, "window end")}
     if key is not None:
         request["key"] = str(key)
+    if isinstance(records, pd.DataFrame) and _columnar(name, params, via):
+        typed = _table(records, name, params, time)
+        return library.call_columns("apply_columns", request, typed, len(records))["outputs"]
+    lines, _ = encode(records, time)
     return library.call("apply", request, lines)["outputs"]
 
 
@@ -99,6 +151,7 @@ def run_windows(
     key: str | None = None,
     partition: str | None = None,
     scope: Literal["key", "global"] = "key",
+    via: Path = "auto",
     **params: Any,
 ) -> pd.DataFrame:
     """Cuts ``data`` into windows with the production engine and runs ``function`` on each.
@@ -108,93 +161,55 @@ def run_windows(
     plus ``grace``) is late. At the end every open window closes (``close_reason``
     ``end-of-input``). The results are those the processing module produces for the same records.
 
+    A DataFrame takes the columnar path: the columns the function reads (:func:`input_columns`),
+    the time, key and partition columns go to the library as typed buffers, and the results come
+    back as typed columns, with no JSON and no Python work per row. A list of dicts (or
+    ``via="json"``) takes the JSON path, which turns each row into the JSON a Kafka value would
+    hold. Both give identical results.
+
     Args:
         data: a DataFrame or a list of dicts.
         function: a registered function, e.g. ``"function_a"``.
-        size: window size: milliseconds, a timedelta, or text such as ``"5m"``.
+        size: window size: milliseconds, a timedelta (``datetime``, pandas or numpy), or text
+            such as ``"5min"``, ``"5m"``, ``"30s"``, ``"250ms"``, ``"1h"``, ``"2D"``.
         hop: the advance of hopping windows; ``None`` for tumbling windows.
         grace: how long after a window's end it waits for late records.
         time: the event-time column: epoch ms, time-zone-aware datetimes, or ISO-8601 text with a zone.
         key: the key column (values become text); ``None``: one key for all records.
         partition: a column of Kafka partition numbers; ``None``: all rows on partition 0.
         scope: ``"key"``: a batch per key and window; ``"global"``: one batch per window.
+        via: ``"auto"``, ``"columns"`` or ``"json"`` (force one path, e.g. to compare them).
         **params: the function's parameters.
 
     Returns:
         One row per output: ``window_start``, ``window_end`` (UTC timestamps), ``key``,
-        ``close_reason``, ``record_count``, then the output's fields (a field named like one of
-        those columns gets the prefix ``output_``), typed as the function declares them (numbers
-        as float64, integers as int64, or Int64 when nullable). ``attrs["run"]`` is a
-        :class:`RunDetails` with every window, the late records and the dead letters. A warning
-        says how many records were late or dead-lettered.
+        ``close_reason``, ``record_count``, then the output's fields in name order (a field
+        named like one of those columns gets the prefix ``output_``), typed as the function
+        declares them (numbers as float64, integers as int64, or Int64 when nullable).
+        ``attrs["run"]`` is a :class:`RunDetails` with every window, the late records and the
+        dead letters. A warning says how many records were late or dead-lettered.
 
     Raises:
-        SharedFunctionsError: unknown function or parameter, bad parameter value, bad window.
+        SharedFunctionsError: unknown function or parameter, bad parameter value, bad window,
+            a missing or mistyped column (``invalid_column``, naming it).
     """
     if scope not in ("key", "global"):
         raise SharedFunctionsError("invalid_request", f"scope must be 'key' or 'global', found {scope!r}", {"field": "scope"})
     window = {"size_ms": milliseconds(size, "size"), "grace_ms": milliseconds(grace, "grace")}
     if hop is not None:
         window["advance_ms"] = milliseconds(hop, "hop")
-    if isinstance(data, pd.DataFrame):
-        for column, role in ((time, "time"), (key, "key"), (partition, "partition")):
-            if column is not None and column not in data.columns:
-                raise SharedFunctionsError(
-                    "invalid_request",
-                    f"{role} column '{column}' is not in the DataFrame; columns: {', '.join(map(str, data.columns))}",
-                    {"field": role},
-                )
-    lines, _ = encode(data, time)
     request: dict[str, Any] = {"function": function, "parameters": params, "window": window, "time_field": time, "scope": scope}
     if key is not None:
         request["key_field"] = key
     if partition is not None:
         request["partition_field"] = partition
+    types = _output_types(function)
+    if isinstance(data, pd.DataFrame) and _columnar(function, params, via):
+        typed = _table(data, function, params, time, key, partition)
+        counts, tables = library.run_columns(request, typed, len(data))
+        return frames(counts, tables, types)
+    if isinstance(data, pd.DataFrame):
+        _require_columns(data, time, key, partition)
+    lines, _ = encode(data, time)
     result = library.call("run_windows", request, lines)
-    return _frame(result, _output_types(function))
-
-
-def _frame(result: dict[str, Any], types: dict[str, tuple[str, bool]]) -> pd.DataFrame:
-    rows = []
-    for window in result["windows"]:
-        base = {column: window[column] for column in WINDOW_COLUMNS}
-        for output in window["outputs"]:
-            row = dict(base)
-            for name, value in output.items():
-                row[f"output_{name}" if name in base else name] = value
-            rows.append(row)
-    output_columns = [f"output_{name}" if name in WINDOW_COLUMNS else name for name in types]
-    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=WINDOW_COLUMNS + output_columns)
-    _timestamps(frame, ["window_start", "window_end"])
-    frame["record_count"] = frame["record_count"].astype("int64")
-    for name, (kind, nullable) in types.items():
-        column = f"output_{name}" if name in WINDOW_COLUMNS else name
-        if column in frame and kind == "number":
-            frame[column] = frame[column].astype("float64")
-        elif column in frame and kind == "integer":
-            frame[column] = frame[column].astype("Int64" if nullable or frame[column].isna().any() else "int64")
-    windows = pd.DataFrame(
-        [
-            {**{column: window[column] for column in WINDOW_COLUMNS}, "outputs": len(window["outputs"]), "error": window.get("error")}
-            for window in result["windows"]
-        ],
-        columns=WINDOW_COLUMNS + ["outputs", "error"],
-    )
-    _timestamps(windows, ["window_start", "window_end"])
-    late = pd.DataFrame(result["late"], columns=["row", "window_start", "window_end", "lateness_ms"])
-    _timestamps(late, ["window_start", "window_end"])
-    dead_letters = pd.DataFrame(result["dead_letters"], columns=["row", "kind", "message"])
-    frame.attrs["run"] = RunDetails(windows=windows, late=late, dead_letters=dead_letters, counts=result["counts"])
-    counts = result["counts"]
-    if counts["late"] or counts["dead_letters"]:
-        warnings.warn(
-            f"{counts['late']} late and {counts['dead_letters']} dead-lettered of {counts['records']} records; "
-            "see .attrs['run'].late and .attrs['run'].dead_letters",
-            stacklevel=3,
-        )
-    return frame
-
-
-def _timestamps(frame: pd.DataFrame, columns: list[str]) -> None:
-    for column in columns:
-        frame[column] = pd.to_datetime(frame[column].astype("int64"), unit="ms", utc=True).astype("datetime64[ms, UTC]")
+    return frames(result["counts"], tables_from_json(result, types), types)

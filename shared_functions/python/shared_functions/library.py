@@ -18,7 +18,7 @@ LIBRARY_VARIABLE = "SHARED_FUNCTIONS_LIBRARY"
 """Environment variable naming the library file; when set, nothing is built."""
 
 LIBRARY_NAME = "libSharedFunctionsC.so"
-ABI_VERSION = "1"
+ABI_VERSION = "2"
 
 _lock = threading.Lock()
 _library: ctypes.CDLL | None = None
@@ -110,6 +110,20 @@ def load() -> ctypes.CDLL:
             function.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]
         library.sf_format_doubles.restype = ctypes.c_void_p
         library.sf_format_doubles.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+        for name in ("sf_apply_columns",):
+            function = getattr(library, name)
+            function.restype = ctypes.c_void_p
+            function.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64]
+        library.sf_input_columns.restype = ctypes.c_void_p
+        library.sf_input_columns.argtypes = [ctypes.c_char_p]
+        library.sf_run_windows_columns.restype = ctypes.c_void_p
+        library.sf_run_windows_columns.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64]
+        library.sf_result_document.restype = ctypes.c_void_p
+        library.sf_result_document.argtypes = [ctypes.c_void_p]
+        library.sf_result_column.restype = ctypes.c_int64
+        library.sf_result_column.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.c_void_p]
+        library.sf_result_free.restype = None
+        library.sf_result_free.argtypes = [ctypes.c_void_p]
         library.sf_free.restype = None
         library.sf_free.argtypes = [ctypes.c_void_p]
         version = library.sf_abi_version().decode()
@@ -136,18 +150,56 @@ def format_doubles(values) -> list[str]:
         library.sf_free(pointer)
 
 
-def call(name: str, request: dict[str, Any] | None = None, records: bytes = b"") -> Any:
+def call(name: str, request: dict[str, Any] | None = None, records: bytes | None = None) -> Any:
     """Calls ``sf_<name>`` and returns the ``ok`` value of its document, or raises its error."""
     library = load()
     function = getattr(library, f"sf_{name}")
     if request is None:
         pointer = function()
+    elif records is None:
+        pointer = function(json.dumps(request).encode())
     else:
         pointer = function(json.dumps(request).encode(), records, len(records))
+    return _document(name, pointer)
+
+
+def call_columns(name: str, request: dict[str, Any], columns, rows: int) -> Any:
+    """Calls ``sf_<name>`` (a columnar entry returning a document) with typed columns."""
+    from .columns import describe
+
+    library = load()
+    described = describe(columns)
+    pointer = getattr(library, f"sf_{name}")(json.dumps(request).encode(), ctypes.addressof(described), len(columns), rows)
+    return _document(name, pointer)
+
+
+def run_columns(request: dict[str, Any], columns, rows: int):
+    """``sf_run_windows_columns``: the counts and result tables (dicts of numpy arrays)."""
+    from .columns import describe, result_tables
+
+    library = load()
+    described = describe(columns)
+    result = library.sf_run_windows_columns(json.dumps(request).encode(), ctypes.addressof(described), len(columns), rows)
+    if not result:
+        raise SharedFunctionsError("library_unavailable", "sf_run_windows_columns returned nothing (out of memory)")
+    try:
+        return result_tables(result)
+    finally:
+        library.sf_result_free(result)
+
+
+def _integer(text: str) -> int | float:
+    """JSON integers as ints, except ``-0``: the library writes negative zero so, and only a
+    float keeps its sign (the columnar path reads it as -0.0 too)."""
+    return -0.0 if text == "-0" else int(text)
+
+
+def _document(name: str, pointer) -> Any:
+    library = load()
     if not pointer:
         raise SharedFunctionsError("library_unavailable", f"sf_{name} returned no document (out of memory)")
     try:
-        document = json.loads(ctypes.string_at(pointer))
+        document = json.loads(ctypes.string_at(pointer), parse_int=_integer)
     finally:
         library.sf_free(pointer)
     if "error" in document:

@@ -102,7 +102,7 @@ def _column_texts(name: str, column: pd.Series, time: str | None) -> tuple[list[
 
 def _plain_strings(column: pd.Series) -> bool:
     """True when every value is text needing no JSON escape, so quoting it is enough."""
-    if pd.api.types.infer_dtype(column, skipna=False) != "string":
+    if column.hasnans or pd.api.types.infer_dtype(column, skipna=False) != "string":
         return False
     return not column.str.contains(r'["\\\x00-\x1f]', regex=True).any()
 

@@ -113,13 +113,14 @@ def test_function_b_rows_are_anomalies_with_prefixed_key():
 @pytest.mark.parametrize(
     ("arguments", "kind", "fragment"),
     [
-        ({"size": "5 minutes"}, "invalid_request", "'5m'"),
+        ({"size": "5 parsecs"}, "invalid_request", "'5min'"),
+            ({"size": "300"}, "invalid_request", "timedelta64"),
         ({"size": 0}, "invalid_window", "size"),
         ({"size": "5m", "hop": "2m"}, "invalid_window", "divide"),
         ({"size": "5m", "grace": -1}, "invalid_window", "grace"),
         ({"size": "5m", "scope": "all"}, "invalid_request", "scope"),
-        ({"size": "5m", "time": "when"}, "invalid_request", "'when'"),
-        ({"size": "5m", "key": "device"}, "invalid_request", "'device'"),
+        ({"size": "5m", "time": "when"}, "invalid_column", "'when'"),
+        ({"size": "5m", "key": "device"}, "invalid_column", "'device'"),
         ({"size": "5m", "threshold": 1}, "unknown_parameter", "threshold"),
         ({"size": pd.Timedelta("1us")}, "invalid_request", "whole milliseconds"),
     ],

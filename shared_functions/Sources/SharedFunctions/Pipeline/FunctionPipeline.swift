@@ -46,7 +46,30 @@ public protocol FunctionPipeline {
     /// before a restore or is a redelivery (``Admission/skipped``).
     mutating func refuse(_ refusal: RecordRefusal, partition: Int32, offset: Int64) -> Admission
 
+    // MARK: Columns (notebook DataFrames; see ``ColumnarInput``)
+
+    /// Binds the function's input columns in `table` for ``scanRow(_:eventTime:byteCount:)``;
+    /// throws `columns_unsupported` when the input has no columnar reader, `invalid_column`
+    /// naming a missing or mistyped column.
+    mutating func bindColumns(_ table: ColumnTable) throws(RunError)
+
+    /// The columnar twin of ``scan(_:transportTimestamp:recordIndex:otherMembers:)``: reads row
+    /// `row`'s input from the bound columns, keeping it with `eventTime` (read by the caller) for
+    /// ``admitScanned(keyID:partition:offset:writtenAt:now:)``.
+    mutating func scanRow(_ row: Int, eventTime: Int64, byteCount: Int) -> RecordRefusal?
+
+    /// ``admitScanned(key:partition:offset:writtenAt:now:)`` with the key already interned.
+    mutating func admitScanned(keyID: KeyID, partition: Int32, offset: Int64, writtenAt: Int64?, now: Int64) -> Admission
+
+    /// The engine's ID of `key`, for ``admitScanned(keyID:partition:offset:writtenAt:now:)``.
+    mutating func keyID(_ key: String?) -> KeyID
+
     // MARK: Windows
+
+    /// How many threads a close may apply the function on (default 1: the caller's thread). Each
+    /// batch is still applied once and the results keep the engine's order, so output does not
+    /// depend on it; closes under 8,192 records stay on the caller's thread.
+    var functionThreads: Int { get set }
 
     /// Closes what stream time and the idle rule allow at `now` and runs the function on each
     /// closed batch, in the engine's order.

@@ -70,6 +70,23 @@ extension SpecializedPipeline {
         base.refuse(refusal, partition: partition, offset: offset)
     }
 
+    mutating func bindColumns(_ table: ColumnTable) throws(RunError) { try base.bindColumns(table) }
+
+    mutating func scanRow(_ row: Int, eventTime: Int64, byteCount: Int) -> RecordRefusal? {
+        base.scanRow(row, eventTime: eventTime, byteCount: byteCount)
+    }
+
+    mutating func admitScanned(keyID: KeyID, partition: Int32, offset: Int64, writtenAt: Int64?, now: Int64) -> Admission {
+        base.admitScanned(keyID: keyID, partition: partition, offset: offset, writtenAt: writtenAt, now: now)
+    }
+
+    mutating func keyID(_ key: String?) -> KeyID { base.keyID(key) }
+
+    var functionThreads: Int {
+        get { base.functionThreads }
+        set { base.functionThreads = newValue }
+    }
+
     mutating func closeWindows(now: Int64) -> [ClosedWindow] { base.closeWindows(now: now) }
     mutating func closeAllWindows() -> [ClosedWindow] { base.closeAllWindows() }
 

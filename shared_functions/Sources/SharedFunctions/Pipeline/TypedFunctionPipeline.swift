@@ -15,6 +15,10 @@ struct TypedFunctionPipeline<Function: WindowFunction>: FunctionPipeline {
     var found: [Range<Int>?]
     /// The input decoded by the last ``scan(_:transportTimestamp:recordIndex:)``, its event time and size.
     var scanned: (input: Function.Input, eventTime: Int64, byteCount: Int)?
+    /// Threads a large close may apply the function on (see ``FunctionPipeline/functionThreads``).
+    var functionThreads = 1
+    /// The input columns of a columnar run (``bindColumns(_:)``).
+    var boundColumns: BoundColumnReader<Function.Input>?
 
     init(codec: FunctionCodec<Function>, layout: RecordLayout, engine configuration: EngineConfiguration, clock: any EngineClock) {
         engine = MicroBatchEngine(configuration: configuration, clock: clock)
@@ -73,13 +77,19 @@ struct TypedFunctionPipeline<Function: WindowFunction>: FunctionPipeline {
     }
 
     mutating func admitScanned(key: String?, partition: Int32, offset: Int64, writtenAt: Int64?, now: Int64) -> Admission {
+        admitScanned(keyID: engine.keyID(key), partition: partition, offset: offset, writtenAt: writtenAt, now: now)
+    }
+
+    mutating func admitScanned(keyID: KeyID, partition: Int32, offset: Int64, writtenAt: Int64?, now: Int64) -> Admission {
         guard let (input, eventTime, byteCount) = scanned.take() else {
-            preconditionFailure("admitScanned(key:partition:offset:writtenAt:now:) without a successful scan")
+            preconditionFailure("admitScanned(keyID:partition:offset:writtenAt:now:) without a successful scan")
         }
         return admit(
-            input, eventTime: eventTime, key: engine.keyID(key), partition: partition, offset: offset, byteCount: byteCount,
+            input, eventTime: eventTime, key: keyID, partition: partition, offset: offset, byteCount: byteCount,
             writtenAt: writtenAt, now: now)
     }
+
+    mutating func keyID(_ key: String?) -> KeyID { engine.keyID(key) }
 
     mutating func refuse(_ refusal: RecordRefusal, partition: Int32, offset: Int64) -> Admission {
         engine.recordHandledOutside(partition: partition, offset: offset) == .fresh ? .refused(refusal) : .skipped

@@ -63,18 +63,18 @@ public enum BatchApply {
             batchRecords.append(BatchRecord(eventTime: time, partition: 0, offset: Int64(row), key: request.key, value: bytes))
         }
         batchRecords.sort(by: BatchRecord.precedes)
-        let first = batchRecords.first?.eventTime ?? 0
-        let last = batchRecords.last?.eventTime ?? 0
-        let bounds = request.window.map { ($0.start, $0.end) } ?? (first, last &+ 1)
-        guard let window = Window(start: bounds.0, end: bounds.1) else {
-            throw RunError(kind: "invalid_window", "the window must end after it starts (start \(bounds.0) ms, end \(bounds.1) ms)")
-        }
+        let window = try window(
+            request.window.map { ($0.start, $0.end) }, first: batchRecords.first?.eventTime, last: batchRecords.last?.eventTime)
         let outputs: [[UInt8]]
         do {
             outputs = try function.run(WindowBatch(window: window, key: request.key, records: batchRecords))
         } catch {
             throw RunError(error)
         }
+        return envelope(outputs)
+    }
+
+    static func envelope(_ outputs: [[UInt8]]) -> [UInt8] {
         var writer = JSONWriter()
         writer.raw("{\"ok\":{\"outputs\":[")
         for (index, output) in outputs.enumerated() {
@@ -83,5 +83,27 @@ public enum BatchApply {
         }
         writer.raw("]}}")
         return writer.bytes
+    }
+
+    /// `{"ok":{"outputs":[…]}}` for a batch given as columns (``ColumnarBatch``).
+    public static func run(_ batch: ColumnarBatch, function name: String, parameters: [String: JSONValue], registry: FunctionRegistry = .standard)
+        throws(RunError) -> [UInt8]
+    {
+        let function: PreparedFunction
+        do {
+            function = try registry.prepare(name, parameters: parameters)
+        } catch {
+            throw RunError(error)
+        }
+        return envelope(try function.run(batch))
+    }
+
+    /// The batch's window: the requested bounds, or from the first to the last event time.
+    static func window(_ requested: (start: Int64, end: Int64)?, first: Int64?, last: Int64?) throws(RunError) -> Window {
+        let bounds = requested ?? (first ?? 0, (last ?? 0) &+ 1)
+        guard let window = Window(start: bounds.0, end: bounds.1) else {
+            throw RunError(kind: "invalid_window", "the window must end after it starts (start \(bounds.0) ms, end \(bounds.1) ms)")
+        }
+        return window
     }
 }

@@ -5,7 +5,8 @@ import MicroBatching
 ///
 /// Crosses the C ABI as `{"error":{"kind":…,"message":…,"context":{…}}}`; bad input never traps.
 public struct RunError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// A ``FunctionError/Code`` raw value, or `invalid_request`, `invalid_window`, `invalid_record`.
+    /// A ``FunctionError/Code`` raw value, or `invalid_request`, `invalid_window`, `invalid_record`,
+    /// `invalid_column`, `columns_unsupported`.
     public let kind: String
     public let message: String
     /// Names and values locating the problem (`function`, `parameter`, `row`, `field`).
@@ -23,6 +24,19 @@ public struct RunError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public static func invalidRecord(_ message: String, row: Int) -> RunError {
         RunError(kind: "invalid_record", "row \(row): \(message)", context: ["row": .number(Double(row))])
+    }
+
+    /// A column of a columnar call that is missing, mistyped or malformed: `column` and what is
+    /// wrong with it (a sentence fragment after the column's name), with the function and the
+    /// expected types when known.
+    public static func invalidColumn(
+        _ column: String, _ problem: String, role: String? = nil, function: String? = nil, expected: [ColumnType] = []
+    ) -> RunError {
+        var context: [String: JSONValue] = ["column": .string(column)]
+        if let role { context["role"] = .string(role) }
+        if let function { context["function"] = .string(function) }
+        if !expected.isEmpty { context["expected"] = .array(expected.map { .string($0.name) }) }
+        return RunError(kind: "invalid_column", "column '\(column)' \(problem)", context: context)
     }
 
     init(_ error: FunctionError, row: Int? = nil) {
@@ -49,5 +63,16 @@ public struct RunError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The error as the C ABI's envelope: `{"error":{…}}`.
     public var envelope: [UInt8] {
         Array("{\"error\":".utf8) + json + [UInt8(ascii: "}")]
+    }
+}
+
+extension FunctionRegistry {
+    /// ``prepare(_:parameters:)`` for the notebook entry points: every problem as a ``RunError``.
+    public func prepareForRun(_ name: String, parameters: [String: JSONValue]) throws(RunError) -> PreparedFunction {
+        do {
+            return try prepare(name, parameters: parameters)
+        } catch {
+            throw RunError(error)
+        }
     }
 }

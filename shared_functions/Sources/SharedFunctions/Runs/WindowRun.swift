@@ -1,8 +1,12 @@
+import Foundation
 import MicroBatching
 
-/// Runs a function over windows of a finite sequence of JSON records, exactly as the processing
+/// Runs a function over windows of a finite sequence of records, exactly as the processing
 /// module does on one partition: the same event-time reading, input validation, engine and
 /// function, so a notebook sees the results production would produce.
+///
+/// Records come as JSON lines (``run(_:records:)``) or as the typed columns of a DataFrame
+/// (``run(_:columns:)``, see ``ColumnarInput``); a row gives the same outcome either way.
 ///
 /// Rows are the arrival order. Each row goes to partition 0, or to the partition its
 /// `partition_field` names; offsets count a partition's rows, so per-partition stream time, and
@@ -13,13 +17,14 @@ import MicroBatching
 public struct WindowRun {
     public let request: WindowRunRequest
     private var pipeline: any FunctionPipeline
-    private let keyField: String?
-    private let partitionField: String?
     /// The key's and partition's value ranges in the record being ingested.
     private var otherMembers: [Range<Int>?]
-    /// The rows of each partition, by offset.
-    private var rows: [Int32: [Int]] = [:]
-    private var output: RunOutput
+    /// The rows of each partition seen, by offset: `rows[partitionIndex[p]][o]` is the row of offset
+    /// `o` on partition `p` (an array per partition, not a dictionary lookup per row).
+    private var rows: [[Int]] = []
+    private var partitionIndex: [Int32: Int] = [:]
+    /// The last partition admitted and its index in ``rows`` (rows mostly repeat their partition).
+    private var lastPartition: (partition: Int32, index: Int)?
 
     /// Windows close in batches of this many rows, as the module closes them per poll; what
     /// closes, and which records are late, does not depend on it.
@@ -34,8 +39,6 @@ public struct WindowRun {
             throw RunError(error)
         }
         guard !request.timeField.isEmpty else { throw RunError.invalidRequest("time_field must not be empty", field: "time_field") }
-        keyField = request.keyField
-        partitionField = request.partitionField
         let configuration: EngineConfiguration
         do {
             configuration = try EngineConfiguration(window: request.window, scope: request.scope)
@@ -46,62 +49,123 @@ public struct WindowRun {
         let layout = RecordLayout(
             eventTimeField: request.timeField, otherMembers: [request.keyField, request.partitionField].compactMap { $0 })
         pipeline = function.makePipeline(layout: layout, engine: configuration, clock: ManualClock(0))
+        // A run closes thousands of windows at once: apply the function on every core (same results).
+        pipeline.functionThreads = ProcessInfo.processInfo.activeProcessorCount
         otherMembers = Array(repeating: nil, count: layout.otherMembers.count)
-        output = RunOutput()
     }
+
+    // MARK: JSON lines
 
     /// Runs over every line of `records` and returns the C ABI's success envelope:
     /// `{"ok":{"windows":[…],"late":[…],"dead_letters":[…],"counts":{…}}}`.
     public static func run(_ request: WindowRunRequest, records: UnsafeRawBufferPointer) throws(RunError) -> [UInt8] {
         var run = try WindowRun(request)
+        var output = RunOutput()
+        var rowCount = 0
         for (row, line) in RecordLines(records) {
-            run.ingest(row: row, line)
-            if (row + 1) % rowsPerClose == 0 { run.close(all: false) }
+            output.record(row: row, run.ingest(row: row, line))
+            rowCount = row + 1
+            if rowCount % rowsPerClose == 0 { run.close(all: false, into: &output) }
         }
-        run.close(all: false)
-        run.close(all: true)
-        return run.output.envelope()
+        run.close(all: false, into: &output)
+        run.close(all: true, into: &output)
+        return output.envelope()
     }
 
-    private mutating func close(all: Bool) {
-        let closed = all ? pipeline.closeAllWindows() : pipeline.closeWindows(now: 0)
-        let rows = self.rows
-        output.append(closed) { partition, offset in rows[partition]?[Int(offset)] ?? -1 }
-    }
-
-    private mutating func ingest(row: Int, _ line: UnsafeRawBufferPointer) {
-        output.counts.records += 1
+    private mutating func ingest(row: Int, _ line: UnsafeRawBufferPointer) -> Admission {
         let refusal = otherMembers.withUnsafeMutableBufferPointer { members in
             pipeline.scan(line, transportTimestamp: nil, recordIndex: row, otherMembers: members)
         }
-        if let refusal { return output.deadLetter(row: row, refusal) }
+        if let refusal { return .refused(refusal) }
         var member = 0
         var key: String?
-        if keyField != nil {
+        if request.keyField != nil {
             key = otherMembers[member].flatMap { JSONMemberText.text(line, $0) }
             member += 1
         }
         var partition: Int32 = 0
-        if let partitionField {
+        if request.partitionField != nil {
             guard let text = otherMembers[member].flatMap({ JSONMemberText.text(line, $0) }), let number = Int32(text),
                 number >= 0
-            else {
-                let message = "the partition field '\(partitionField)' must hold an integer from 0"
-                return output.deadLetter(row: row, RecordRefusal(.invalidInput, message))
+            else { return .refused(partitionRefusal) }
+            partition = number
+        }
+        return admit(row: row, keyID: pipeline.keyID(key), partition: partition)
+    }
+
+    // MARK: Columns
+
+    /// Runs over the rows of `table` (the time, key and partition columns the request names, and
+    /// the function's input columns) and returns the results as typed tables.
+    public static func run(_ request: WindowRunRequest, columns table: ColumnTable) throws(RunError) -> RunTables {
+        var run = try WindowRun(request)
+        var columns = try RunColumns(request: request, table: table, pipeline: &run.pipeline)
+        var output = RunTables(outputFields: try run.outputFields())
+        for row in 0..<table.rows {
+            output.record(row: row, run.ingest(row: row, &columns))
+            if (row + 1) % rowsPerClose == 0 { run.close(all: false, into: &output) }
+        }
+        run.close(all: false, into: &output)
+        run.close(all: true, into: &output)
+        if let mismatch = output.mismatch { throw mismatch }
+        return output
+    }
+
+    private func outputFields() throws(RunError) -> [OutputField] {
+        let fields = FunctionRegistry.standard.descriptions.first { $0.name == request.function }?.outputs ?? []
+        guard !fields.isEmpty else {
+            throw RunError(
+                kind: "columns_unsupported", "\(request.function) declares no output fields, so its results have no columns",
+                context: ["function": .string(request.function)])
+        }
+        return fields
+    }
+
+    private mutating func ingest(row: Int, _ columns: inout RunColumns) -> Admission {
+        let eventTime: Int64
+        switch columns.time.read(row) {
+        case .success(let time): eventTime = time
+        case .failure(let failure): return .refused(RecordRefusal(.noEventTime, failure.message))
+        }
+        if let refusal = pipeline.scanRow(row, eventTime: eventTime, byteCount: columns.bytesPerRow) { return .refused(refusal) }
+        var partition: Int32 = 0
+        if let column = columns.partition {
+            guard column.isPresent(row), let number = Int32(exactly: column.int64(row)), number >= 0 else {
+                return .refused(partitionRefusal)
             }
             partition = number
         }
-        if rows[partition] == nil {
-            rows[partition] = []
+        return admit(row: row, keyID: columns.keyID(row), partition: partition)
+    }
+
+    // MARK: Both
+
+    private var partitionRefusal: RecordRefusal {
+        RecordRefusal(.invalidInput, "the partition field '\(request.partitionField ?? "")' must hold an integer from 0")
+    }
+
+    private mutating func admit(row: Int, keyID: KeyID, partition: Int32) -> Admission {
+        let index: Int
+        if let last = lastPartition, last.partition == partition {
+            index = last.index
+        } else if let known = partitionIndex[partition] {
+            index = known
+        } else {
+            index = rows.count
+            rows.append([])
+            partitionIndex[partition] = index
             pipeline.assign(partition, from: nil)
         }
-        let offset = Int64(rows[partition]!.count)
-        rows[partition]!.append(row)
-        switch pipeline.admitScanned(key: key, partition: partition, offset: offset, writtenAt: nil, now: 0) {
-        case .buffered: output.counts.buffered += 1
-        case .late(let late): output.late(row: row, late)
-        case .refused(let refusal): output.deadLetter(row: row, refusal)
-        case .skipped: output.counts.skipped += 1  // rows are fresh offsets of one partition: never happens
-        }
+        lastPartition = (partition, index)
+        let offset = Int64(rows[index].count)
+        rows[index].append(row)
+        return pipeline.admitScanned(keyID: keyID, partition: partition, offset: offset, writtenAt: nil, now: 0)
+    }
+
+    private mutating func close(all: Bool, into output: inout some RunRecorder) {
+        let closed = all ? pipeline.closeAllWindows() : pipeline.closeWindows(now: 0)
+        let rows = self.rows
+        let partitionIndex = self.partitionIndex
+        output.record(closed) { partition, offset in partitionIndex[partition].map { rows[$0][Int(offset)] } ?? -1 }
     }
 }
