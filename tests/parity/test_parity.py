@@ -95,8 +95,10 @@ def test_run_windows_replay_and_the_module_agree_and_verify_finds_an_altered_res
     frame = readings()
     config = pipelines_file(tmp_path, broker)
 
-    # 1. The notebook path.
-    notebook = sf.run_windows(frame, "function_a", size="20s", grace="5s", time="ts", key="sensor")
+    # 1. The notebook paths: the DataFrame's columns as typed buffers, and its rows as JSON lines.
+    notebook = sf.run_windows(frame, "function_a", size="20s", grace="5s", time="ts", key="sensor", via="columns")
+    as_json = sf.run_windows(frame, "function_a", size="20s", grace="5s", time="ts", key="sensor", via="json")
+    pd.testing.assert_frame_equal(notebook, as_json, check_exact=True)
     assert notebook.attrs["run"].counts["late"] == 0 and notebook.attrs["run"].counts["dead_letters"] == 0
     output_columns = [column for column in notebook.columns if column not in sf.api.WINDOW_COLUMNS]
     start_ms = (notebook["window_start"] - pd.Timestamp(0, tz="UTC")) // pd.Timedelta("1ms")

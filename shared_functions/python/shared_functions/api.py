@@ -12,9 +12,10 @@ from . import library
 from .durations import Duration, Instant, epoch_milliseconds, milliseconds
 from .errors import SharedFunctionsError
 from .records import Records, encode
-from .results import RunDetails, frames, tables_from_json
+from .results import WINDOW_COLUMNS, RunDetails, frames, tables_from_json
 
 Path = Literal["auto", "columns", "json"]
+__all__ = ["WINDOW_COLUMNS", "RunDetails", "apply", "functions", "input_columns", "run_windows"]
 
 
 def functions() -> list[dict[str, Any]]:

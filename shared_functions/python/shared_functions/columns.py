@@ -147,7 +147,12 @@ def time_column(name: str, series: pd.Series) -> TypedColumn:
 def key_column(name: str, series: pd.Series) -> TypedColumn:
     """The key column as the text a JSON key field would give, dictionary-encoded (one
     conversion per distinct value)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if isinstance(series.dtype, pd.CategoricalDtype):  # already encoded: reuse its codes
+        codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
+    elif pd.api.types.is_string_dtype(series.dtype):  # hashing the object array is faster than the StringArray
+        codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
     values = list(np.asarray(uniques, dtype=object))
     floats = [index for index, value in enumerate(values) if isinstance(value, (float, np.floating)) and not isinstance(value, bool)]
     # Floats as the JSON path writes them: shortest round-trip text, infinities as null (no key).

@@ -66,10 +66,10 @@ public protocol FunctionPipeline {
 
     // MARK: Windows
 
-    /// How many threads a close may apply the function on (default 1: the caller's thread). Each
-    /// batch is still applied once and the results keep the engine's order, so output does not
-    /// depend on it; closes under 8,192 records stay on the caller's thread.
-    var functionThreads: Int { get set }
+    /// ``closeWindows(now:)`` (or, with `now` nil, ``closeAllWindows()``) in two steps: the engine
+    /// closes now, the function runs when ``PendingWindows/apply(threads:)`` is called, on any
+    /// thread, while the pipeline takes more records. The results are the same.
+    mutating func closeBatches(now: Int64?) -> PendingWindows
 
     /// Closes what stream time and the idle rule allow at `now` and runs the function on each
     /// closed batch, in the engine's order.

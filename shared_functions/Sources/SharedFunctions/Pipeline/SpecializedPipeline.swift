@@ -82,10 +82,7 @@ extension SpecializedPipeline {
 
     mutating func keyID(_ key: String?) -> KeyID { base.keyID(key) }
 
-    var functionThreads: Int {
-        get { base.functionThreads }
-        set { base.functionThreads = newValue }
-    }
+    mutating func closeBatches(now: Int64?) -> PendingWindows { base.closeBatches(now: now) }
 
     mutating func closeWindows(now: Int64) -> [ClosedWindow] { base.closeWindows(now: now) }
     mutating func closeAllWindows() -> [ClosedWindow] { base.closeAllWindows() }

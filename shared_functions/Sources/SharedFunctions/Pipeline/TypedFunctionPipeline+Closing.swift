@@ -2,18 +2,20 @@ import MicroBatching
 
 extension TypedFunctionPipeline {
     mutating func closeWindows(now: Int64) -> [ClosedWindow] {
-        apply(engine.closeWindows(now: now))
+        closeBatches(now: now).apply()
     }
 
     mutating func closeAllWindows() -> [ClosedWindow] {
-        apply(engine.closeAllWindows())
+        closeBatches(now: nil).apply()
     }
 
-    /// Applies the function to each closed batch, on ``functionThreads`` threads when the close is large.
-    func apply(_ batches: [ClosedBatch<Function.Input>]) -> [ClosedWindow] {
+    mutating func closeBatches(now: Int64?) -> PendingWindows {
+        let batches = now.map { engine.closeWindows(now: $0) } ?? engine.closeAllWindows()
         let codec = codec
-        let records = functionThreads > 1 ? batches.reduce(0) { $0 + $1.batch.records.count } : 0
-        return ConcurrentApplication.map(batches, threads: functionThreads, records: records) { Self.run($0, codec: codec) }
+        let records = batches.reduce(0) { $0 + $1.batch.records.count }
+        return PendingWindows(records: records) { threads in
+            ConcurrentApplication.map(batches, threads: threads, records: records) { Self.run($0, codec: codec) }
+        }
     }
 
     /// Applies the function to one closed batch and encodes its outputs.

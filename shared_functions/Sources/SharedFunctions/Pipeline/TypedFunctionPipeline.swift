@@ -15,8 +15,6 @@ struct TypedFunctionPipeline<Function: WindowFunction>: FunctionPipeline {
     var found: [Range<Int>?]
     /// The input decoded by the last ``scan(_:transportTimestamp:recordIndex:)``, its event time and size.
     var scanned: (input: Function.Input, eventTime: Int64, byteCount: Int)?
-    /// Threads a large close may apply the function on (see ``FunctionPipeline/functionThreads``).
-    var functionThreads = 1
     /// The input columns of a columnar run (``bindColumns(_:)``).
     var boundColumns: BoundColumnReader<Function.Input>?
 

@@ -49,8 +49,6 @@ public struct WindowRun {
         let layout = RecordLayout(
             eventTimeField: request.timeField, otherMembers: [request.keyField, request.partitionField].compactMap { $0 })
         pipeline = function.makePipeline(layout: layout, engine: configuration, clock: ManualClock(0))
-        // A run closes thousands of windows at once: apply the function on every core (same results).
-        pipeline.functionThreads = ProcessInfo.processInfo.activeProcessorCount
         otherMembers = Array(repeating: nil, count: layout.otherMembers.count)
     }
 
@@ -60,16 +58,13 @@ public struct WindowRun {
     /// `{"ok":{"windows":[…],"late":[…],"dead_letters":[…],"counts":{…}}}`.
     public static func run(_ request: WindowRunRequest, records: UnsafeRawBufferPointer) throws(RunError) -> [UInt8] {
         var run = try WindowRun(request)
-        var output = RunOutput()
-        var rowCount = 0
+        var output = OverlappedRecorder(RunOutput())
         for (row, line) in RecordLines(records) {
             output.record(row: row, run.ingest(row: row, line))
-            rowCount = row + 1
-            if rowCount % rowsPerClose == 0 { run.close(all: false, into: &output) }
+            if (row + 1) % rowsPerClose == 0 { run.close(all: false, into: &output) }
         }
-        run.close(all: false, into: &output)
         run.close(all: true, into: &output)
-        return output.envelope()
+        return output.output.envelope()
     }
 
     private mutating func ingest(row: Int, _ line: UnsafeRawBufferPointer) -> Admission {
@@ -100,15 +95,14 @@ public struct WindowRun {
     public static func run(_ request: WindowRunRequest, columns table: ColumnTable) throws(RunError) -> RunTables {
         var run = try WindowRun(request)
         var columns = try RunColumns(request: request, table: table, pipeline: &run.pipeline)
-        var output = RunTables(outputFields: try run.outputFields())
+        var output = OverlappedRecorder(RunTables(outputFields: try run.outputFields()))
         for row in 0..<table.rows {
             output.record(row: row, run.ingest(row: row, &columns))
             if (row + 1) % rowsPerClose == 0 { run.close(all: false, into: &output) }
         }
-        run.close(all: false, into: &output)
         run.close(all: true, into: &output)
-        if let mismatch = output.mismatch { throw mismatch }
-        return output
+        if let mismatch = output.output.mismatch { throw mismatch }
+        return output.output
     }
 
     private func outputFields() throws(RunError) -> [OutputField] {
@@ -162,10 +156,17 @@ public struct WindowRun {
         return pipeline.admitScanned(keyID: keyID, partition: partition, offset: offset, writtenAt: nil, now: 0)
     }
 
-    private mutating func close(all: Bool, into output: inout some RunRecorder) {
-        let closed = all ? pipeline.closeAllWindows() : pipeline.closeWindows(now: 0)
+    /// Closes what stream time allows (its function runs while the next rows come in), or at the
+    /// end of the input everything that is open (applied on every core), and records it in order.
+    private mutating func close<Recorder>(all: Bool, into output: inout OverlappedRecorder<Recorder>) {
         let rows = self.rows
         let partitionIndex = self.partitionIndex
-        output.record(closed) { partition, offset in partitionIndex[partition].map { rows[$0][Int(offset)] } ?? -1 }
+        let row = { (partition: Int32, offset: Int64) in partitionIndex[partition].map { rows[$0][Int(offset)] } ?? -1 }
+        if all {
+            output.close(pipeline.closeBatches(now: 0), inline: true, row: row)
+            output.close(pipeline.closeBatches(now: nil), inline: true, row: row)
+        } else {
+            output.close(pipeline.closeBatches(now: 0), row: row)
+        }
     }
 }

@@ -131,3 +131,45 @@ struct ColumnarWindowRunTests {
         #expect(ConcurrentApplication.map([Int](), threads: 4, records: 100_000) { $0 } == [])
     }
 }
+
+@Suite("OverlappedRecorder: the function runs beside the next rows, the report keeps sequential order")
+struct OverlappedRecorderTests {
+    static func failed(_ offsets: [Int64]) throws -> ClosedWindow {
+        ClosedWindow(
+            window: try #require(Window(start: 0, end: 10)), key: "k", reason: .streamTime, offsetRanges: [], recordCount: offsets.count,
+            outcome: .failure(FunctionError(.functionFailed, "boom", function: "f")),
+            failedRecords: offsets.map { RecordCoordinates(partition: 0, offset: $0, eventTime: 1, key: "k") },
+            functionDuration: .zero)
+    }
+
+    @Test("dead letters of a failed window come between the rows before and after its close")
+    func order() throws {
+        let late = Admission.late(LateArrival(window: try #require(Window(start: 0, end: 10)), lateness: 5))
+        let refused = Admission.refused(RecordRefusal(.invalidInput, "bad"))
+        let first = try Self.failed([0, 1])
+        let second = try Self.failed([3])
+        let row = { (_: Int32, offset: Int64) in Int(offset) }
+
+        var sequential = RunOutput()
+        sequential.record(row: 0, .buffered)
+        sequential.record(row: 1, refused)
+        sequential.record([first], row: row)
+        sequential.record(row: 2, late)
+        sequential.record(row: 3, refused)
+        sequential.record(row: 4, .buffered)
+        sequential.record([second], row: row)
+        sequential.record(row: 5, refused)
+
+        var overlapped = OverlappedRecorder(RunOutput())
+        overlapped.record(row: 0, .buffered)
+        overlapped.record(row: 1, refused)
+        overlapped.close(PendingWindows(records: 2) { _ in [first] }, row: row)
+        overlapped.record(row: 2, late)
+        overlapped.record(row: 3, refused)
+        overlapped.record(row: 4, .buffered)
+        overlapped.close(PendingWindows(records: 1) { _ in [second] }, row: row)
+        overlapped.record(row: 5, refused)
+        overlapped.finish(row: row)
+        #expect(overlapped.output.envelope() == sequential.envelope())
+    }
+}
