@@ -3,10 +3,7 @@ import MicroBatching
 extension TypedFunctionPipeline {
     mutating func bindColumns(_ table: ColumnTable) throws(RunError) {
         guard let reader = codec.columnReader else {
-            throw RunError(
-                kind: "columns_unsupported",
-                "\(Function.name)'s input has no columnar reader; pass the records as a list of dicts (the JSON path)",
-                context: ["function": .string(Function.name)])
+            throw .columnsUnsupported(function: Function.name)
         }
         boundColumns = try reader.bind(table, function: Function.name)
     }

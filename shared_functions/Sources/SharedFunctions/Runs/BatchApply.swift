@@ -36,12 +36,7 @@ public enum BatchApply {
     public static func run(_ request: Request, records: UnsafeRawBufferPointer, registry: FunctionRegistry = .standard)
         throws(RunError) -> [UInt8]
     {
-        let function: PreparedFunction
-        do {
-            function = try registry.prepare(request.function, parameters: request.parameters ?? [:])
-        } catch {
-            throw RunError(error)
-        }
+        let function = try registry.prepareForRun(request.function, parameters: request.parameters ?? [:])
         let reader = EventTimeReader(field: request.timeField)
         var batchRecords: [BatchRecord<[UInt8]>] = []
         for (row, line) in RecordLines(records) {
@@ -89,13 +84,7 @@ public enum BatchApply {
     public static func run(_ batch: ColumnarBatch, function name: String, parameters: [String: JSONValue], registry: FunctionRegistry = .standard)
         throws(RunError) -> [UInt8]
     {
-        let function: PreparedFunction
-        do {
-            function = try registry.prepare(name, parameters: parameters)
-        } catch {
-            throw RunError(error)
-        }
-        return envelope(try function.run(batch))
+        envelope(try registry.prepareForRun(name, parameters: parameters).run(batch))
     }
 
     /// The batch's window: the requested bounds, or from the first to the last event time.

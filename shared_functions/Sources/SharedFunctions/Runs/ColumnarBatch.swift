@@ -22,10 +22,7 @@ extension FunctionCodec {
     /// Reads every row of `batch`, then applies the function.
     func apply(_ batch: ColumnarBatch) throws(RunError) -> [[UInt8]] {
         guard let columnReader else {
-            throw RunError(
-                kind: "columns_unsupported",
-                "\(Function.name)'s input has no columnar reader; pass the records as a list of dicts (the JSON path)",
-                context: ["function": .string(Function.name)])
+            throw .columnsUnsupported(function: Function.name)
         }
         let reader = try columnReader.bind(batch.table, function: Function.name)
         var times = ColumnEventTime(try batch.table.column(batch.timeColumn, role: "time", types: ColumnEventTime.types))

@@ -39,6 +39,14 @@ public struct RunError: Error, Sendable, Hashable, CustomStringConvertible {
         return RunError(kind: "invalid_column", "column '\(column)' \(problem)", context: context)
     }
 
+    /// The function's input has no columnar reader (``ColumnarInput``): the JSON path it is.
+    static func columnsUnsupported(function: String) -> RunError {
+        RunError(
+            kind: "columns_unsupported",
+            "\(function)'s input has no columnar reader; pass the records as a list of dicts (the JSON path)",
+            context: ["function": .string(function)])
+    }
+
     init(_ error: FunctionError, row: Int? = nil) {
         var context: [String: JSONValue] = [:]
         if let function = error.function { context["function"] = .string(function) }

@@ -19,6 +19,8 @@ public struct WindowRun {
     private var pipeline: any FunctionPipeline
     /// The key's and partition's value ranges in the record being ingested.
     private var otherMembers: [Range<Int>?]
+    /// The function's declared output fields (the columns of a columnar run's results).
+    private let outputFields: [OutputField]
     /// The rows of each partition seen, by offset: `rows[partitionIndex[p]][o]` is the row of offset
     /// `o` on partition `p` (an array per partition, not a dictionary lookup per row).
     private var rows: [[Int]] = []
@@ -32,12 +34,8 @@ public struct WindowRun {
 
     public init(_ request: WindowRunRequest, registry: FunctionRegistry = .standard) throws(RunError) {
         self.request = request
-        let function: PreparedFunction
-        do {
-            function = try registry.prepare(request.function, parameters: request.parameters)
-        } catch {
-            throw RunError(error)
-        }
+        let function = try registry.prepareForRun(request.function, parameters: request.parameters)
+        outputFields = registry.descriptions.first { $0.name == request.function }?.outputs ?? []
         guard !request.timeField.isEmpty else { throw RunError.invalidRequest("time_field must not be empty", field: "time_field") }
         let configuration: EngineConfiguration
         do {
@@ -95,7 +93,7 @@ public struct WindowRun {
     public static func run(_ request: WindowRunRequest, columns table: ColumnTable) throws(RunError) -> RunTables {
         var run = try WindowRun(request)
         var columns = try RunColumns(request: request, table: table, pipeline: &run.pipeline)
-        var output = OverlappedRecorder(RunTables(outputFields: try run.outputFields()))
+        var output = OverlappedRecorder(RunTables(outputFields: try run.declaredOutputFields()))
         for row in 0..<table.rows {
             output.record(row: row, run.ingest(row: row, &columns))
             if (row + 1) % rowsPerClose == 0 { run.close(all: false, into: &output) }
@@ -105,14 +103,13 @@ public struct WindowRun {
         return output.output
     }
 
-    private func outputFields() throws(RunError) -> [OutputField] {
-        let fields = FunctionRegistry.standard.descriptions.first { $0.name == request.function }?.outputs ?? []
-        guard !fields.isEmpty else {
+    private func declaredOutputFields() throws(RunError) -> [OutputField] {
+        guard !outputFields.isEmpty else {
             throw RunError(
                 kind: "columns_unsupported", "\(request.function) declares no output fields, so its results have no columns",
                 context: ["function": .string(request.function)])
         }
-        return fields
+        return outputFields
     }
 
     private mutating func ingest(row: Int, _ columns: inout RunColumns) -> Admission {
