@@ -2,14 +2,30 @@
 public struct ClosedBatch<Payload> {
     public let batch: WindowBatch<Payload>
     public let reason: CloseReason
+    /// The offset range of a batch from one partition (the usual case, kept without an array).
+    @usableFromInline
+    let onlyRange: OffsetRange?
+    @usableFromInline
+    let ranges: [OffsetRange]
+
     /// Per partition, the first and last offset of the records in the batch (provenance).
-    public let offsetRanges: [OffsetRange]
+    @inlinable
+    public var offsetRanges: [OffsetRange] { onlyRange.map { [$0] } ?? ranges }
 
     @inlinable
     init(batch: WindowBatch<Payload>, reason: CloseReason, offsetRanges: [OffsetRange]) {
         self.batch = batch
         self.reason = reason
-        self.offsetRanges = offsetRanges
+        onlyRange = nil
+        ranges = offsetRanges
+    }
+
+    @inlinable
+    init(batch: WindowBatch<Payload>, reason: CloseReason, offsetRange: OffsetRange) {
+        self.batch = batch
+        self.reason = reason
+        onlyRange = offsetRange
+        ranges = []
     }
 }
 

@@ -60,12 +60,52 @@ struct KeyInterner {
     /// UTF-8.
     @inlinable
     mutating func id(bytes: UnsafeRawBufferPointer) -> KeyID? {
-        let hash = Self.hash(bytes)
+        id(bytes: bytes, hash: Self.hash(bytes), firstSlot: nil)
+    }
+
+    /// ``id(bytes:)`` for many spellings (a polled batch's keys): `ids[i]` is the ID of
+    /// `spellings[i]`, `nil` when it is not UTF-8.
+    ///
+    /// With many keys, the table slot of each lookup is a cache miss, and one lookup after the
+    /// other pays them one after the other. Here each chunk of spellings is hashed and its slots
+    /// read first, loads that do not depend on each other and so overlap, then resolved from the
+    /// slots read (re-read only when a new key entered the table in between).
+    @inlinable
+    mutating func ids(spellings: UnsafeBufferPointer<UnsafeRawBufferPointer>, into ids: UnsafeMutableBufferPointer<KeyID?>) {
+        precondition(ids.count >= spellings.count, "ids(spellings:into:) needs room for one ID per spelling")
+        let chunk = 64
+        withUnsafeTemporaryAllocation(of: (hash: UInt64, slot: SpellingSlot).self, capacity: chunk) { looked in
+            var start = 0
+            while start < spellings.count {
+                let end = min(start + chunk, spellings.count)
+                let mask = table.count - 1
+                table.withUnsafeBufferPointer { table in
+                    for index in start..<end {
+                        let hash = Self.hash(spellings[index])
+                        looked[index - start] = (hash, table[Int(truncatingIfNeeded: hash) & mask])
+                    }
+                }
+                let unchanged = spellingCount
+                for index in start..<end {
+                    let (hash, slot) = looked[index - start]
+                    ids[index] = id(bytes: spellings[index], hash: hash, firstSlot: spellingCount == unchanged ? slot : nil)
+                }
+                start = end
+            }
+        }
+    }
+
+    /// The lookup of ``id(bytes:)`` with the hash computed; `firstSlot` is the table slot the hash
+    /// chooses, when the caller read it since the table last changed.
+    @inlinable
+    mutating func id(bytes: UnsafeRawBufferPointer, hash: UInt64, firstSlot: SpellingSlot?) -> KeyID? {
         let tag = UInt32(truncatingIfNeeded: hash >> 32)
         let mask = table.count - 1
         var position = Int(truncatingIfNeeded: hash) & mask
+        var next = firstSlot
         while true {
-            let slot = table[position]
+            let slot = next ?? table[position]
+            next = nil
             if slot.id == 0 { break }
             if slot.tag == tag, Int(slot.length) == bytes.count, Self.equal(bytes, spellingBytes, from: Int(slot.start)) {
                 return slot.id

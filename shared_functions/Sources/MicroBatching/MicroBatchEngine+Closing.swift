@@ -104,7 +104,9 @@ extension MicroBatchEngine {
         }
     }
 
-    /// The batches of one `key`-scope window: one per key, in key order.
+    /// The batches of one `key`-scope window: one per key, in key order, laid out side by side in
+    /// one buffer (each key's records sorted in place), so the window costs one allocation however
+    /// many keys it holds.
     @inlinable
     mutating func makeKeyBatches(
         _ window: PassedWindow, store: PaneStore<Payload>, partition: Int32, reason: CloseReason,
@@ -124,40 +126,48 @@ extension MicroBatchEngine {
         keys.rankKeys()
         let keys = self.keys
         present.sort { keys.ranks[Int($0)] < keys.ranks[Int($1)] }
-        var groups: [[BatchRecord<Payload>]] = []
-        var texts: [String?] = []
-        var ranges: [OffsetRange] = []
-        groups.reserveCapacity(present.count)
-        texts.reserveCapacity(present.count)
+        // Each key's records go to `starts[group]..<starts[group + 1]` of the window's buffer.
+        var starts: [Int] = []
+        starts.reserveCapacity(present.count + 1)
+        var total = 0
         for (group, key) in present.enumerated() {
-            var records: [BatchRecord<Payload>] = []
-            records.reserveCapacity(Int(keyCounts[Int(key)]))
-            groups.append(records)
-            texts.append(keys.text(key))
-            ranges.append(OffsetRange(partition: partition, first: .max, last: .min))
+            starts.append(total)
+            total += Int(keyCounts[Int(key)])
             keyCounts[Int(key)] = Int32(-1 - group)
         }
+        starts.append(total)
+        var next = starts
+        var ranges = [OffsetRange](repeating: OffsetRange(partition: partition, first: .max, last: .min), count: present.count)
         let length = store.length
         let wide = store.wide
-        Self.forEachRecord(of: window, in: store) { pane, _, column, index in
-            let group = Int(-1 - keyCounts[Int(column.keys[index])])
-            let offset = column.offset(index)
-            groups[group].append(
-                BatchRecord(
-                    eventTime: pane * length + column.timeInPane(index, wide: wide), partition: partition, offset: offset,
-                    key: texts[group], value: column.payloads[index]))
-            let range = ranges[group]
-            ranges[group] = OffsetRange(partition: partition, first: min(range.first, offset), last: max(range.last, offset))
+        let storage = [BatchRecord<Payload>](unsafeUninitializedCapacity: total) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            Self.forEachRecord(of: window, in: store) { pane, _, column, index in
+                let key = Int(column.keys[index])
+                let group = Int(-1 - keyCounts[key])
+                let offset = column.offset(index)
+                (base + next[group]).initialize(
+                    to: BatchRecord(
+                        eventTime: pane * length + column.timeInPane(index, wide: wide), partition: partition, offset: offset,
+                        key: keys.text(KeyID(key)), value: column.payloads[index]))
+                next[group] += 1
+                let range = ranges[group]
+                ranges[group] = OffsetRange(partition: partition, first: min(range.first, offset), last: max(range.last, offset))
+            }
+            initialized = total
+            for group in present.indices {
+                WindowBatch<Payload>.sortCanonically(UnsafeMutableBufferPointer(rebasing: buffer[starts[group]..<starts[group + 1]]))
+            }
         }
         let bounds = Window(uncheckedStart: window.end - configuration.window.size, end: window.end)
         for (group, key) in present.enumerated() {
             keyCounts[Int(key)] = 0
-            var records: [BatchRecord<Payload>] = []
-            swap(&records, &groups[group])
             closed.append(
                 ClosedBatch(
-                    batch: WindowBatch(window: bounds, key: texts[group], records: records), reason: reason,
-                    offsetRanges: [ranges[group]]),
+                    batch: WindowBatch(
+                        window: bounds, key: keys.text(key),
+                        alreadySorted: BatchRecords(storage: storage, range: starts[group]..<starts[group + 1])),
+                    reason: reason, offsetRange: ranges[group]),
                 partition: partition, key: key)
         }
     }

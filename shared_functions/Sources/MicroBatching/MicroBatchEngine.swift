@@ -162,6 +162,14 @@ public struct MicroBatchEngine<Payload> {
         keys.id(bytes: bytes)
     }
 
+    /// The IDs of many keys, as ``keyID(bytes:)`` gives them one by one (`ids[i]` is `nil` when
+    /// `spellings[i]` is not UTF-8), but faster with many distinct keys: the lookups' cache misses
+    /// overlap. Give it a polled batch's keys before ingesting the batch.
+    @inlinable
+    public mutating func keyIDs(spellings: UnsafeBufferPointer<UnsafeRawBufferPointer>, into ids: UnsafeMutableBufferPointer<KeyID?>) {
+        keys.ids(spellings: spellings, into: ids)
+    }
+
     /// The ID of `key` (`nil`: the absent key, ID 0).
     @inlinable
     public mutating func keyID(_ key: String?) -> KeyID {

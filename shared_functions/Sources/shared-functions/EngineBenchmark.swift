@@ -57,7 +57,14 @@ struct EngineBenchmark {
     /// Records per second through the engine (closing every 65,536 records, as a module closes per
     /// poll), and through `function_a` on each closed batch when `runFunction`.
     private func throughput(_ window: WindowSpecification, keys: Int, runFunction: Bool) throws -> (rate: Double, batches: Int) {
-        let names = (0..<keys).map { Array("sensor-\($0)".utf8) }
+        // The keys' bytes side by side, as a polled batch's messages hold them.
+        var nameBytes: [UInt8] = []
+        var nameRanges: [Range<Int>] = []
+        for key in 0..<keys {
+            let start = nameBytes.count
+            nameBytes.append(contentsOf: "sensor-\(key)".utf8)
+            nameRanges.append(start..<nameBytes.count)
+        }
         var engine = MicroBatchEngine<NumericField>(configuration: try EngineConfiguration(window: window), clock: ManualClock(0))
         let parameters = FunctionA.Parameters()
         var batches = 0
@@ -72,15 +79,29 @@ struct EngineBenchmark {
             for batch in closed { checksum += FunctionA.apply(batch.batch, parameters: parameters).first?.sum ?? 0 }
         }
         let start = DispatchTime.now().uptimeNanoseconds
-        for index in 0..<records {
-            let eventTime = Int64(index) * 1_000 / recordsPerSecond
-            let value = 20 + Double(random.next() % 1_000) / 100
-            let name = names[index % keys]
-            let key = name.withUnsafeBytes { bytes in engine.keyID(bytes: bytes) } ?? 0
-            _ = engine.ingest(
-                partition: Int32(index & 7), offset: Int64(index >> 3), key: key, eventTime: eventTime,
-                payload: NumericField(value), byteCount: 16, writtenAt: nil, now: 0)
-            if index & 0xFFFF == 0xFFFF { consume(engine.closeWindows(now: 0)) }
+        let pollSize = 1_024
+        var spellings = [UnsafeRawBufferPointer](repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: pollSize)
+        var ids = [KeyID?](repeating: nil, count: pollSize)
+        nameBytes.withUnsafeBytes { names in
+            var first = 0
+            while first < records {
+                let count = min(pollSize, records - first)
+                for index in 0..<count { spellings[index] = UnsafeRawBufferPointer(rebasing: names[nameRanges[(first + index) % keys]]) }
+                spellings.withUnsafeBufferPointer { spellings in
+                    ids.withUnsafeMutableBufferPointer { ids in
+                        engine.keyIDs(spellings: UnsafeBufferPointer(rebasing: spellings[..<count]), into: ids)
+                    }
+                }
+                for index in first..<(first + count) {
+                    let eventTime = Int64(index) * 1_000 / recordsPerSecond
+                    let value = 20 + Double(random.next() % 1_000) / 100
+                    _ = engine.ingest(
+                        partition: Int32(index & 7), offset: Int64(index >> 3), key: ids[index - first] ?? 0, eventTime: eventTime,
+                        payload: NumericField(value), byteCount: 16, writtenAt: nil, now: 0)
+                    if index & 0xFFFF == 0xFFFF { consume(engine.closeWindows(now: 0)) }
+                }
+                first += count
+            }
         }
         consume(engine.closeAllWindows())
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

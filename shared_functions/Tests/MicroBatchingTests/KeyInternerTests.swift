@@ -43,4 +43,41 @@ struct KeyInternerTests {
         #expect(invalid.withUnsafeBytes { interner.id(bytes: $0) } == nil)
         #expect(interner.count == 1 && interner.spellingCount == 0)
     }
+
+    @Test("many spellings at once give the IDs one-by-one lookups give: repeats, new keys, growth, bytes not UTF-8")
+    func batchLookupAgreesWithSingleLookups() {
+        var random = SeededRandom(seed: 14)
+        var batched = KeyInterner()
+        var single = KeyInterner()
+        for round in 0..<20 {
+            // Keys seen before, keys new in this batch (some repeated within it), and invalid bytes.
+            let spellings: [[UInt8]] = (0..<(1 + Int(random.next() % 700))).map { _ in
+                switch random.next() % 10 {
+                case 0: return [0x61, 0xFF]
+                case 1...3: return Array("new-\(round)-\(random.next() % 50)".utf8)
+                default: return Array("sensor-\(random.next() % 3_000)".utf8)
+                }
+            }
+            let expected = spellings.map { bytes in bytes.withUnsafeBytes { single.id(bytes: $0) } }
+            var ids = [KeyID?](repeating: 0, count: spellings.count)
+            withSpellings(spellings) { views in
+                ids.withUnsafeMutableBufferPointer { batched.ids(spellings: views, into: $0) }
+            }
+            #expect(ids == expected, "round \(round)")
+        }
+        #expect(batched.count == single.count && batched.spellingCount == single.spellingCount)
+    }
+
+    /// Calls `body` with views of every spelling's bytes.
+    func withSpellings(_ spellings: [[UInt8]], _ body: (UnsafeBufferPointer<UnsafeRawBufferPointer>) -> Void) {
+        let joined = spellings.flatMap { $0 }
+        joined.withUnsafeBytes { bytes in
+            var start = 0
+            let views = spellings.map { spelling in
+                defer { start += spelling.count }
+                return UnsafeRawBufferPointer(rebasing: bytes[start..<(start + spelling.count)])
+            }
+            views.withUnsafeBufferPointer(body)
+        }
+    }
 }

@@ -32,4 +32,25 @@ struct WindowBatchTests {
         #expect(mapped.window == window && mapped.key == nil)
         #expect(mapped.records == [BatchRecord(eventTime: 5, partition: 1, offset: 2, key: "x", value: "2")])
     }
+
+    @Test("a batch's records over shared storage index from 0 and hold only their range")
+    func recordsOverSharedStorage() {
+        let storage = (0..<10).map { BatchRecord(eventTime: Int64($0), offset: Int64($0), value: $0) }
+        let middle = BatchRecords(storage: storage, range: 3..<7)
+        #expect(middle.count == 4 && middle.indices == 0..<4)
+        #expect(middle[0].value == 3 && middle.last?.value == 6)
+        #expect(Array(middle) == Array(storage[3..<7]))
+        #expect(middle.withUnsafeBufferPointer { Array($0) } == Array(storage[3..<7]))
+        #expect(BatchRecords(storage: storage, range: 5..<5).isEmpty)
+    }
+
+    @Test("a batch made from another batch's records is sorted like one made from an array")
+    func batchFromBatchRecordsIsSorted() {
+        let shuffled: BatchRecords<Int> = [
+            BatchRecord(eventTime: 30, offset: 1, value: 3), BatchRecord(eventTime: 10, offset: 2, value: 1),
+            BatchRecord(eventTime: 20, offset: 3, value: 2),
+        ]
+        let batch = WindowBatch(window: window, key: nil, records: shuffled)
+        #expect(batch.records.map(\.value) == [1, 2, 3])
+    }
 }

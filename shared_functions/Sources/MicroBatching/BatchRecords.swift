@@ -1,0 +1,67 @@
+/// The records of one ``WindowBatch``: a read-only collection indexed from 0, whose storage may be
+/// shared with the other batches of the same close. The engine lays out every batch of a close
+/// side by side in one buffer, so closing allocates once per close instead of once per batch; the
+/// buffer lives as long as any of its batches.
+public struct BatchRecords<Value>: RandomAccessCollection {
+    @usableFromInline
+    let storage: [BatchRecord<Value>]
+    @usableFromInline
+    let start: Int
+    public let count: Int
+
+    /// The records of `records`, in their order.
+    @inlinable
+    public init(_ records: [BatchRecord<Value>]) {
+        storage = records
+        start = 0
+        count = records.count
+    }
+
+    /// The records `storage[range]`.
+    @inlinable
+    init(storage: [BatchRecord<Value>], range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= storage.count, "batch range outside its storage")
+        self.storage = storage
+        start = range.lowerBound
+        count = range.count
+    }
+
+    @inlinable
+    public var startIndex: Int { 0 }
+
+    @inlinable
+    public var endIndex: Int { count }
+
+    @inlinable
+    public subscript(position: Int) -> BatchRecord<Value> {
+        precondition(position >= 0 && position < count, "batch record index out of range")
+        return storage[start + position]
+    }
+
+    /// Calls `body` with the records as contiguous memory.
+    @inlinable
+    public func withUnsafeBufferPointer<Result, Failure: Error>(
+        _ body: (UnsafeBufferPointer<BatchRecord<Value>>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        let buffer = storage.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[start..<(start + count)]) }
+        return try withExtendedLifetime(storage) { () throws(Failure) -> Result in try body(buffer) }
+    }
+}
+
+extension BatchRecords: ExpressibleByArrayLiteral {
+    @inlinable
+    public init(arrayLiteral records: BatchRecord<Value>...) {
+        self.init(records)
+    }
+}
+
+extension BatchRecords: Sendable where Value: Sendable {}
+
+extension BatchRecords: Equatable where Value: Equatable {
+    @inlinable
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.elementsEqual(rhs) }
+}
+
+extension BatchRecords: CustomStringConvertible {
+    public var description: String { Array(self).description }
+}
