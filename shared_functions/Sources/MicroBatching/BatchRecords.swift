@@ -4,7 +4,7 @@
 /// buffer lives as long as any of its batches.
 public struct BatchRecords<Value>: RandomAccessCollection {
     @usableFromInline
-    let storage: [BatchRecord<Value>]
+    let storage: BatchStorage<Value>
     @usableFromInline
     let start: Int
     public let count: Int
@@ -12,14 +12,14 @@ public struct BatchRecords<Value>: RandomAccessCollection {
     /// The records of `records`, in their order.
     @inlinable
     public init(_ records: [BatchRecord<Value>]) {
-        storage = records
+        storage = BatchStorage(records)
         start = 0
         count = records.count
     }
 
     /// The records `storage[range]`.
     @inlinable
-    init(storage: [BatchRecord<Value>], range: Range<Int>) {
+    init(storage: BatchStorage<Value>, range: Range<Int>) {
         precondition(range.lowerBound >= 0 && range.upperBound <= storage.count, "batch range outside its storage")
         self.storage = storage
         start = range.lowerBound
@@ -35,7 +35,7 @@ public struct BatchRecords<Value>: RandomAccessCollection {
     @inlinable
     public subscript(position: Int) -> BatchRecord<Value> {
         precondition(position >= 0 && position < count, "batch record index out of range")
-        return storage[start + position]
+        return storage.base[start + position]
     }
 
     /// Calls `body` with the records as contiguous memory.
@@ -43,10 +43,14 @@ public struct BatchRecords<Value>: RandomAccessCollection {
     public func withUnsafeBufferPointer<Result, Failure: Error>(
         _ body: (UnsafeBufferPointer<BatchRecord<Value>>) throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        let buffer = storage.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[start..<(start + count)]) }
-        return try withExtendedLifetime(storage) { () throws(Failure) -> Result in try body(buffer) }
+        try withExtendedLifetime(storage) { () throws(Failure) -> Result in
+            try body(UnsafeBufferPointer(start: storage.base + start, count: count))
+        }
     }
 }
+
+// The storage is written once, before any batch over it is handed out, and only read afterwards.
+extension BatchRecords: @unchecked Sendable where Value: Sendable {}
 
 extension BatchRecords: ExpressibleByArrayLiteral {
     @inlinable
@@ -54,8 +58,6 @@ extension BatchRecords: ExpressibleByArrayLiteral {
         self.init(records)
     }
 }
-
-extension BatchRecords: Sendable where Value: Sendable {}
 
 extension BatchRecords: Equatable where Value: Equatable {
     @inlinable

@@ -21,9 +21,11 @@ struct KeyInterner {
     @usableFromInline
     var texts: [String?] = [nil]
 
-    /// The byte spellings: an open-addressing table whose slots hold what a lookup needs (hash
-    /// tag, bytes' place in `spellingBytes`, key), so that a key seen before costs one slot read
-    /// and one comparison of its bytes; with 100,000 keys both are cache misses, which dominate.
+    /// The byte spellings: an open-addressing table of 8-byte slots (hash tag, place of the
+    /// spelling in `spellingBytes`), and the spellings side by side, each its key's ID and its
+    /// length (4 bytes each) then its bytes. A key seen before costs one slot read and one read of
+    /// its spelling, which holds the ID; with 100,000 keys both are cache misses, which dominate
+    /// (half-size slots keep the table in a 2 MiB cache).
     @usableFromInline
     var table: [SpellingSlot] = Array(repeating: SpellingSlot(), count: 64)
     @usableFromInline
@@ -106,13 +108,11 @@ struct KeyInterner {
         while true {
             let slot = next ?? table[position]
             next = nil
-            if slot.id == 0 { break }
-            if slot.tag == tag, Int(slot.length) == bytes.count, Self.equal(bytes, spellingBytes, from: Int(slot.start)) {
-                return slot.id
-            }
+            if slot.place == 0 { break }
+            if slot.tag == tag, let id = Self.id(of: bytes, at: Int(slot.place - 1), in: spellingBytes) { return id }
             position = (position + 1) & mask
         }
-        guard bytes.count < Int(UInt32.max), spellingBytes.count + bytes.count < Int(UInt32.max),
+        guard bytes.count < Int(UInt32.max), spellingBytes.count + 8 + bytes.count < Int(UInt32.max),
             let text = String(validating: bytes, as: UTF8.self)
         else { return nil }
         let id = id(text)
@@ -123,8 +123,9 @@ struct KeyInterner {
     @inlinable
     mutating func addSpelling(_ bytes: UnsafeRawBufferPointer, hash: UInt64, id: KeyID) {
         if (spellingCount + 1) * 4 > table.count * 3 { growTable() }
-        let slot = SpellingSlot(
-            tag: UInt32(truncatingIfNeeded: hash >> 32), id: id, start: UInt32(spellingBytes.count), length: UInt32(bytes.count))
+        let slot = SpellingSlot(tag: UInt32(truncatingIfNeeded: hash >> 32), place: UInt32(spellingBytes.count + 1))
+        withUnsafeBytes(of: id.littleEndian) { spellingBytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { spellingBytes.append(contentsOf: $0) }
         spellingBytes.append(contentsOf: bytes)
         spellingCount += 1
         insert(slot, hash: hash)
@@ -134,7 +135,7 @@ struct KeyInterner {
     mutating func insert(_ slot: SpellingSlot, hash: UInt64) {
         let mask = table.count - 1
         var position = Int(truncatingIfNeeded: hash) & mask
-        while table[position].id != 0 { position = (position + 1) & mask }
+        while table[position].place != 0 { position = (position + 1) & mask }
         table[position] = slot
     }
 
@@ -142,23 +143,28 @@ struct KeyInterner {
     mutating func growTable() {
         let old = table
         table = Array(repeating: SpellingSlot(), count: old.count * 2)
-        for slot in old where slot.id != 0 {
-            let hash = spellingBytes.withUnsafeBytes { bytes in
-                Self.hash(UnsafeRawBufferPointer(rebasing: bytes[Int(slot.start)..<Int(slot.start + slot.length)]))
+        for slot in old where slot.place != 0 {
+            let hash = spellingBytes.withUnsafeBytes { spellings in
+                let start = Int(slot.place - 1)
+                let length = Int(UInt32(littleEndian: spellings.loadUnaligned(fromByteOffset: start + 4, as: UInt32.self)))
+                return Self.hash(UnsafeRawBufferPointer(rebasing: spellings[(start + 8)..<(start + 8 + length)]))
             }
             insert(slot, hash: hash)
         }
     }
 
+    /// The ID of the spelling at `start` of `spellings` when it is `bytes`.
     @inlinable
-    static func equal(_ bytes: UnsafeRawBufferPointer, _ stored: [UInt8], from start: Int) -> Bool {
-        stored.withUnsafeBufferPointer { stored in
+    static func id(of bytes: UnsafeRawBufferPointer, at start: Int, in spellings: [UInt8]) -> KeyID? {
+        spellings.withUnsafeBytes { spellings in
+            let length = Int(UInt32(littleEndian: spellings.loadUnaligned(fromByteOffset: start + 4, as: UInt32.self)))
+            guard length == bytes.count else { return nil }
             var index = 0
-            while index < bytes.count {
-                if stored[start + index] != bytes[index] { return false }
+            while index < length {
+                if spellings[start + 8 + index] != bytes[index] { return nil }
                 index += 1
             }
-            return true
+            return KeyID(littleEndian: spellings.loadUnaligned(fromByteOffset: start, as: KeyID.self))
         }
     }
 
@@ -205,19 +211,16 @@ struct KeyInterner {
     }
 }
 
-/// One slot of ``KeyInterner``'s spelling table (16 bytes); `id` 0 marks an empty slot (the
-/// absent key has no spelling).
+/// One slot of ``KeyInterner``'s spelling table (8 bytes); `place` 0 marks an empty slot.
 @usableFromInline
 struct SpellingSlot {
     /// The spelling hash's upper half (its lower bits chose the slot).
     @usableFromInline var tag: UInt32 = 0
-    @usableFromInline var id: KeyID = 0
-    /// The spelling's bytes: `spellingBytes[start..<start + length]`.
-    @usableFromInline var start: UInt32 = 0
-    @usableFromInline var length: UInt32 = 0
+    /// One more than where the spelling starts in `spellingBytes`.
+    @usableFromInline var place: UInt32 = 0
 
     @inlinable
-    init(tag: UInt32 = 0, id: KeyID = 0, start: UInt32 = 0, length: UInt32 = 0) {
-        (self.tag, self.id, self.start, self.length) = (tag, id, start, length)
+    init(tag: UInt32 = 0, place: UInt32 = 0) {
+        (self.tag, self.place) = (tag, place)
     }
 }

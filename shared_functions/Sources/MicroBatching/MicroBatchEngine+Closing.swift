@@ -13,6 +13,8 @@ extension MicroBatchEngine {
         let idleTimeout = configuration.idleTimeout
         let grace = configuration.window.grace
         var closed = ClosingBuffer<Payload>()
+        batchStorages.beginClose()
+        defer { batchStorages.endClose() }
         switch configuration.scope {
         case .key:
             for (partition, slot) in slotByPartition {
@@ -46,6 +48,8 @@ extension MicroBatchEngine {
     @inlinable
     public mutating func closeAllWindows() -> [ClosedBatch<Payload>] {
         var closed = ClosingBuffer<Payload>()
+        batchStorages.beginClose()
+        defer { batchStorages.endClose() }
         switch configuration.scope {
         case .key:
             for slot in slotByPartition.values {
@@ -140,8 +144,9 @@ extension MicroBatchEngine {
         var ranges = [OffsetRange](repeating: OffsetRange(partition: partition, first: .max, last: .min), count: present.count)
         let length = store.length
         let wide = store.wide
-        let storage = [BatchRecord<Payload>](unsafeUninitializedCapacity: total) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
+        let storage = batchStorages.take(capacity: total)
+        do {
+            let base = storage.base
             Self.forEachRecord(of: window, in: store) { pane, _, column, index in
                 let key = Int(column.keys[index])
                 let group = Int(-1 - keyCounts[key])
@@ -154,9 +159,10 @@ extension MicroBatchEngine {
                 let range = ranges[group]
                 ranges[group] = OffsetRange(partition: partition, first: min(range.first, offset), last: max(range.last, offset))
             }
-            initialized = total
+            storage.count = total
             for group in present.indices {
-                WindowBatch<Payload>.sortCanonically(UnsafeMutableBufferPointer(rebasing: buffer[starts[group]..<starts[group + 1]]))
+                WindowBatch<Payload>.sortCanonically(
+                    UnsafeMutableBufferPointer(start: base + starts[group], count: starts[group + 1] - starts[group]))
             }
         }
         let bounds = Window(uncheckedStart: window.end - configuration.window.size, end: window.end)
@@ -174,25 +180,32 @@ extension MicroBatchEngine {
 
     /// The single batch of one `global`-scope window.
     @inlinable
-    func makeGlobalBatch(_ window: PassedWindow, store: PaneStore<Payload>, reason: CloseReason) -> ClosedBatch<Payload> {
-        var records: [BatchRecord<Payload>] = []
+    mutating func makeGlobalBatch(_ window: PassedWindow, store: PaneStore<Payload>, reason: CloseReason) -> ClosedBatch<Payload> {
+        var total = 0
+        Self.forEachRecord(of: window, in: store) { _, _, _, _ in total += 1 }
+        let storage = batchStorages.take(capacity: total)
         var ranges: [Int32: OffsetRange] = [:]
         let length = store.length
         let wide = store.wide
+        let base = storage.base
+        let keys = keys
+        let slotPartitions = slotPartitions
         Self.forEachRecord(of: window, in: store) { pane, slot, column, index in
             let partition = slotPartitions[slot]
             let offset = column.offset(index)
-            records.append(
-                BatchRecord(
+            (base + storage.count).initialize(
+                to: BatchRecord(
                     eventTime: pane * length + column.timeInPane(index, wide: wide), partition: partition, offset: offset,
                     key: keys.text(column.keys[index]), value: column.payloads[index]))
+            storage.count += 1
             let range = ranges[partition] ?? OffsetRange(partition: partition, first: offset, last: offset)
             ranges[partition] = OffsetRange(partition: partition, first: min(range.first, offset), last: max(range.last, offset))
         }
+        WindowBatch<Payload>.sortCanonically(UnsafeMutableBufferPointer(start: base, count: storage.count))
         let bounds = Window(uncheckedStart: window.end - configuration.window.size, end: window.end)
         return ClosedBatch(
-            batch: WindowBatch(window: bounds, key: nil, records: records), reason: reason,
-            offsetRanges: ranges.values.sorted { $0.partition < $1.partition })
+            batch: WindowBatch(window: bounds, key: nil, alreadySorted: BatchRecords(storage: storage, range: 0..<storage.count)),
+            reason: reason, offsetRanges: ranges.values.sorted { $0.partition < $1.partition })
     }
 
     /// Rebuilds the key interner with the keys buffered records still use, once it has grown to

@@ -61,6 +61,9 @@ public struct MicroBatchEngine<Payload> {
     /// Scratch space of window closing, indexed by key ID.
     @usableFromInline
     var keyCounts: [Int32] = []
+    /// The memory of recent closes' batches, reused once the caller releases them.
+    @usableFromInline
+    var batchStorages = BatchStoragePool<Payload>()
 
     @inlinable
     public init(configuration: EngineConfiguration, clock: any EngineClock) {

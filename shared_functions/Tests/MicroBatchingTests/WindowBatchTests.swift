@@ -36,12 +36,12 @@ struct WindowBatchTests {
     @Test("a batch's records over shared storage index from 0 and hold only their range")
     func recordsOverSharedStorage() {
         let storage = (0..<10).map { BatchRecord(eventTime: Int64($0), offset: Int64($0), value: $0) }
-        let middle = BatchRecords(storage: storage, range: 3..<7)
+        let middle = BatchRecords(storage: BatchStorage(storage), range: 3..<7)
         #expect(middle.count == 4 && middle.indices == 0..<4)
         #expect(middle[0].value == 3 && middle.last?.value == 6)
         #expect(Array(middle) == Array(storage[3..<7]))
         #expect(middle.withUnsafeBufferPointer { Array($0) } == Array(storage[3..<7]))
-        #expect(BatchRecords(storage: storage, range: 5..<5).isEmpty)
+        #expect(BatchRecords(storage: BatchStorage(storage), range: 5..<5).isEmpty)
     }
 
     @Test("a batch made from another batch's records is sorted like one made from an array")
