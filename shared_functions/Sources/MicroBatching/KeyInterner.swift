@@ -69,9 +69,9 @@ struct KeyInterner {
     /// `spellings[i]`, `nil` when it is not UTF-8.
     ///
     /// With many keys, the table slot of each lookup is a cache miss, and one lookup after the
-    /// other pays them one after the other. Here each chunk of spellings is hashed and its slots
-    /// read first, loads that do not depend on each other and so overlap, then resolved from the
-    /// slots read (re-read only when a new key entered the table in between).
+    /// other pays them one after the other. Here each chunk of spellings is hashed, then its slots
+    /// read in a loop of loads alone (they do not depend on each other, so they overlap), then
+    /// resolved from the slots read (re-read only when a new key entered the table in between).
     @inlinable
     mutating func ids(spellings: UnsafeBufferPointer<UnsafeRawBufferPointer>, into ids: UnsafeMutableBufferPointer<KeyID?>) {
         precondition(ids.count >= spellings.count, "ids(spellings:into:) needs room for one ID per spelling")
@@ -81,11 +81,10 @@ struct KeyInterner {
             while start < spellings.count {
                 let end = min(start + chunk, spellings.count)
                 let mask = table.count - 1
+                for index in start..<end { looked[index - start].hash = Self.hash(spellings[index]) }
+                // A loop of loads alone, so that many are in flight at once.
                 table.withUnsafeBufferPointer { table in
-                    for index in start..<end {
-                        let hash = Self.hash(spellings[index])
-                        looked[index - start] = (hash, table[Int(truncatingIfNeeded: hash) & mask])
-                    }
+                    for index in 0..<(end - start) { looked[index].slot = table[Int(truncatingIfNeeded: looked[index].hash) & mask] }
                 }
                 let unchanged = spellingCount
                 for index in start..<end {
