@@ -39,6 +39,8 @@ public enum CloseReason: String, Sendable, Hashable, Codable, CaseIterable {
     case idleTimeout = "idle-timeout"
     /// The input ended (replay) and every open window was closed.
     case endOfInput = "end-of-input"
+    /// A session reached its maximum duration (a multiple of it in event time) and was cut there.
+    case maximumDuration = "maximum-duration"
 }
 
 /// An inclusive range of offsets within one partition.

@@ -15,6 +15,12 @@ extension MicroBatchEngine {
         var closed = ClosingBuffer<Payload>()
         batchStorages.beginClose()
         defer { batchStorages.endClose() }
+        if configuration.window.isSession {
+            closeSessions(now: now, into: &closed)
+            compactKeysIfNeeded()
+            keys.rankKeys()
+            return closed.ordered(ranks: keys.ranks)
+        }
         switch configuration.scope {
         case .key:
             for (partition, slot) in slotByPartition {
@@ -50,6 +56,12 @@ extension MicroBatchEngine {
         var closed = ClosingBuffer<Payload>()
         batchStorages.beginClose()
         defer { batchStorages.endClose() }
+        if configuration.window.isSession {
+            closeAllSessions(into: &closed)
+            compactKeysIfNeeded()
+            keys.rankKeys()
+            return closed.ordered(ranks: keys.ranks)
+        }
         switch configuration.scope {
         case .key:
             for slot in slotByPartition.values {
@@ -222,8 +234,14 @@ extension MicroBatchEngine {
             }
         }
         switch configuration.scope {
-        case .key: for slot in slotByPartition.values { mark(stores[slot]) }
-        case .global: mark(globalStore)
+        case .key:
+            for slot in slotByPartition.values {
+                mark(stores[slot])
+                sessionStores[slot].markKeys(&used)
+            }
+        case .global:
+            mark(globalStore)
+            globalSessions.markKeys(&used)
         }
         let (interner, newIDs) = keys.compacted(keeping: used)
         func remap(_ store: inout PaneStore<Payload>) {
@@ -238,8 +256,14 @@ extension MicroBatchEngine {
             }
         }
         switch configuration.scope {
-        case .key: for slot in slotByPartition.values { remap(&stores[slot]) }
-        case .global: remap(&globalStore)
+        case .key:
+            for slot in slotByPartition.values {
+                remap(&stores[slot])
+                sessionStores[slot].remapKeys(newIDs)
+            }
+        case .global:
+            remap(&globalStore)
+            globalSessions.remapKeys(newIDs)
         }
         keys = interner
         keysAfterCompaction = interner.count

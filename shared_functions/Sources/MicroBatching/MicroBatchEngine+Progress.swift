@@ -4,9 +4,11 @@ extension MicroBatchEngine {
     public func progress(of partition: Int32) -> PartitionProgress? {
         guard let slot = slotByPartition[partition], let state = slots[slot] else { return nil }
         let lowestHeld =
-            switch configuration.scope {
-            case .key: stores[slot].lowestOffset(slot: slot)
-            case .global: globalStore.lowestOffset(slot: slot)
+            switch (configuration.scope, configuration.window.isSession) {
+            case (.key, false): stores[slot].lowestOffset(slot: slot)
+            case (.global, false): globalStore.lowestOffset(slot: slot)
+            case (.key, true): sessionStores[slot].lowestOffset(slot: slot)
+            case (.global, true): globalSessions.lowestOffset(slot: slot)
             }
         return PartitionProgress(
             partition: partition, committableOffset: state.committableOffset(lowestHeld: lowestHeld),
@@ -21,9 +23,18 @@ extension MicroBatchEngine {
         guard let progress = progress(of: partition), let committed = progress.committableOffset,
             let progressOffset = progress.progressOffset
         else { return nil }
+        var replayStreamTime: Int64?
+        if configuration.window.isSession, let slot = slotByPartition[partition] {
+            // The stream time when the lowest held record arrived; holding none, the one the next
+            // record will meet.
+            let held =
+                configuration.scope == .key
+                ? sessionStores[slot].replayStreamTime(slot: slot) : globalSessions.replayStreamTime(slot: slot)
+            replayStreamTime = held ?? slots[slot]?.latenessStreamTime
+        }
         return OffsetCheckpoint(
             committedOffset: committed, progressOffset: max(progressOffset, committed), streamTime: progress.streamTime,
-            closedThrough: progress.closedThrough, windowSpecification: configuration.window)
+            closedThrough: progress.closedThrough, windowSpecification: configuration.window, replayStreamTime: replayStreamTime)
     }
 
     /// Checkpoints of every assigned partition that has one, by partition.
@@ -53,9 +64,11 @@ extension MicroBatchEngine {
     /// Open (not yet closed) windows over all partitions.
     @inlinable
     public var openWindowCount: Int {
-        switch configuration.scope {
-        case .key: slotByPartition.values.reduce(0) { $0 + stores[$1].openWindowCount }
-        case .global: globalStore.openWindowCount
+        switch (configuration.scope, configuration.window.isSession) {
+        case (.key, false): slotByPartition.values.reduce(0) { $0 + stores[$1].openWindowCount }
+        case (.global, false): globalStore.openWindowCount
+        case (.key, true): slotByPartition.values.reduce(0) { $0 + sessionStores[$1].openWindowCount }
+        case (.global, true): globalSessions.openWindowCount
         }
     }
 

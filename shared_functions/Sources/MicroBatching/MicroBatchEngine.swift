@@ -48,6 +48,12 @@ public struct MicroBatchEngine<Payload> {
     /// The panes of every partition (`global` scope).
     @usableFromInline
     var globalStore: PaneStore<Payload>
+    /// The sessions of each slot's partition (`key` scope, session windows).
+    @usableFromInline
+    var sessionStores: [SessionStore<Payload>] = []
+    /// The sessions of every partition (`global` scope, session windows).
+    @usableFromInline
+    var globalSessions: SessionStore<Payload>
     /// The last computed minimum stream time over partitions (`global` scope).
     @usableFromInline
     var globalMinimumStreamTime: Int64?
@@ -70,6 +76,7 @@ public struct MicroBatchEngine<Payload> {
         self.configuration = configuration
         self.clock = clock
         globalStore = PaneStore(window: configuration.window)
+        globalSessions = SessionStore(window: configuration.window)
     }
 
     // MARK: Partitions
@@ -101,8 +108,10 @@ public struct MicroBatchEngine<Payload> {
             slots.append(nil)
             slotPartitions.append(partition)
             stores.append(PaneStore(window: configuration.window))
+            sessionStores.append(SessionStore(window: configuration.window))
         }
         stores[slot] = PaneStore(window: configuration.window)
+        sessionStores[slot] = SessionStore(window: configuration.window)
         if let checkpoint {
             state.eventStreamTime = checkpoint.streamTime
             state.streamTime = checkpoint.streamTime
@@ -110,10 +119,16 @@ public struct MicroBatchEngine<Payload> {
             state.replayUntil = checkpoint.progressOffset
             state.restoredStreamTime = checkpoint.streamTime
             state.restoredCommittedOffset = checkpoint.committedOffset
+            // A session checkpoint's replay stream time is absent when no record preceded the
+            // committed one; a fixed-window checkpoint has none, and its stream time is the bound.
+            state.replayStreamTime =
+                checkpoint.windowSpecification.isSession ? checkpoint.replayStreamTime : checkpoint.streamTime
             if let closedThrough = checkpoint.closedThrough {
-                switch configuration.scope {
-                case .key: stores[slot].advanceClosedThrough(to: closedThrough, reason: .streamTime)
-                case .global: globalStore.advanceClosedThrough(to: closedThrough, reason: .streamTime)
+                switch (configuration.scope, configuration.window.isSession) {
+                case (.key, false): stores[slot].advanceClosedThrough(to: closedThrough, reason: .streamTime)
+                case (.global, false): globalStore.advanceClosedThrough(to: closedThrough, reason: .streamTime)
+                case (.key, true): sessionStores[slot].restore(closedThrough: closedThrough)
+                case (.global, true): globalSessions.restore(closedThrough: closedThrough)
                 }
             }
             report.windowSpecificationChanged = checkpoint.windowSpecification != configuration.window
@@ -134,9 +149,11 @@ public struct MicroBatchEngine<Payload> {
         guard let slot = slotByPartition.removeValue(forKey: partition) else { return }
         setDenseSlot(partition, -1)
         switch configuration.scope {
-        case .key: stores[slot] = PaneStore(window: configuration.window)
+        case .key:
+            stores[slot] = PaneStore(window: configuration.window)
+            sessionStores[slot] = SessionStore(window: configuration.window)
         case .global:
-            globalStore.remove(slot: slot)
+            if configuration.window.isSession { globalSessions.remove(slot: slot) } else { globalStore.remove(slot: slot) }
             globalMinimumStreamTime = nil
         }
         slots[slot] = nil
@@ -229,6 +246,11 @@ public struct MicroBatchEngine<Payload> {
             // rejected (ahead of the clock then) or handled outside before the restore.
             return .alreadyHandled
         }
+        if configuration.window.isSession {
+            return ingestIntoSession(
+                slot: slot, partition: partition, offset: offset, key: key, eventTime: eventTime, payload: payload, byteCount: byteCount,
+                replaying: replaying)
+        }
         let latest = configuration.window.latestWindow(containing: eventTime)
         let closedThrough: Int64? =
             switch configuration.scope {
@@ -320,7 +342,11 @@ public struct MicroBatchEngine<Payload> {
     mutating func streamTimeAdvanced(slot: Int, from previous: Int64?, to streamTime: Int64) {
         switch configuration.scope {
         case .key:
-            stores[slot].advanceClosedThrough(to: streamTime - configuration.window.grace, reason: .streamTime)
+            if configuration.window.isSession {
+                advanceSessions(slot: slot, to: streamTime - configuration.window.grace, reason: .streamTime)
+            } else {
+                stores[slot].advanceClosedThrough(to: streamTime - configuration.window.grace, reason: .streamTime)
+            }
         case .global:
             if previous == nil || previous == globalMinimumStreamTime || globalMinimumStreamTime == nil {
                 advanceGlobalClosedThrough(skippingIdleAt: nil)
@@ -350,7 +376,11 @@ public struct MicroBatchEngine<Payload> {
         }
         if now == nil { globalMinimumStreamTime = blocked ? nil : minimum }
         guard !blocked, let candidate = minimum ?? idleMinimum else { return }
-        globalStore.advanceClosedThrough(to: candidate - configuration.window.grace, reason: now == nil ? .streamTime : .idleTimeout)
+        if configuration.window.isSession {
+            advanceSessions(slot: nil, to: candidate - configuration.window.grace, reason: now == nil ? .streamTime : .idleTimeout)
+        } else {
+            globalStore.advanceClosedThrough(to: candidate - configuration.window.grace, reason: now == nil ? .streamTime : .idleTimeout)
+        }
     }
 
     @inlinable
@@ -360,9 +390,11 @@ public struct MicroBatchEngine<Payload> {
 
     @inlinable
     func domainClosedThrough(slot: Int) -> Int64? {
-        switch configuration.scope {
-        case .key: stores[slot].closedThrough
-        case .global: globalStore.closedThrough
+        switch (configuration.scope, configuration.window.isSession) {
+        case (.key, false): stores[slot].closedThrough
+        case (.global, false): globalStore.closedThrough
+        case (.key, true): sessionStores[slot].closedThrough
+        case (.global, true): globalSessions.closedThrough
         }
     }
 }

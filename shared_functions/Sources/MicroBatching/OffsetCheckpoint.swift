@@ -8,12 +8,20 @@
 /// - `streamTime` and `closedThrough`: the partition's stream time and the end up to which every
 ///   window is closed (`nil` before the first record).
 ///
-/// The metadata is a compact, versioned string, `mb1;<progress>;<stream>;<closed>;<size>/<advance>/<grace>`,
-/// at most ``maximumMetadataLength`` bytes, well within Kafka's default 4 KB
-/// `offset.metadata.max.bytes`.
+/// - `replayStreamTime` (session windows): the partition's stream time when the record at the
+///   committed offset arrived. A record's lateness depends on the stream time at its arrival; a
+///   replay starts from this value and recomputes it record by record, so it decides as the first
+///   run did.
+///
+/// The metadata is a compact, versioned string, at most ``maximumMetadataLength`` bytes, well
+/// within Kafka's default 4 KB `offset.metadata.max.bytes`:
+/// - version 1 (fixed windows): `mb1;<progress>;<stream>;<closed>;<size>/<advance>/<grace>`;
+/// - version 2 (session windows): `mb2;<progress>;<stream>;<closed>;<size>/<advance>/<grace>/<gap>;<replay stream>`.
+///
+/// Both are read; each window kind writes its own, so fixed-window checkpoints are unchanged.
 public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
-    /// The metadata format version this build writes and reads.
-    public static let currentVersion = 1
+    /// The newest metadata format version this build writes and reads (it reads every older one).
+    public static let currentVersion = 2
     /// Upper bound of ``metadata``'s length in bytes.
     public static let maximumMetadataLength = 512
 
@@ -23,23 +31,28 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
     public var closedThrough: Int64?
     /// The window specification in force when the checkpoint was taken.
     public var windowSpecification: WindowSpecification
+    /// Session windows: the stream time when the record at the committed offset arrived.
+    public var replayStreamTime: Int64?
 
     public init(
         committedOffset: Int64, progressOffset: Int64, streamTime: Int64?, closedThrough: Int64?,
-        windowSpecification: WindowSpecification
+        windowSpecification: WindowSpecification, replayStreamTime: Int64? = nil
     ) {
         self.committedOffset = committedOffset
         self.progressOffset = progressOffset
         self.streamTime = streamTime
         self.closedThrough = closedThrough
         self.windowSpecification = windowSpecification
+        self.replayStreamTime = replayStreamTime
     }
 
     /// The string stored in Kafka's offset-commit metadata.
     public var metadata: String {
         let window = windowSpecification
-        return "mb\(Self.currentVersion);\(progressOffset);\(streamTime.map(String.init) ?? "");"
-            + "\(closedThrough.map(String.init) ?? "");\(window.size)/\(window.advance)/\(window.grace)"
+        let common = "\(progressOffset);\(streamTime.map(String.init) ?? "");\(closedThrough.map(String.init) ?? "");"
+            + "\(window.size)/\(window.advance)/\(window.grace)"
+        guard let gap = window.gap else { return "mb1;" + common }
+        return "mb2;" + common + "/\(gap);\(replayStreamTime.map(String.init) ?? "")"
     }
 
     public var description: String { "offset \(committedOffset) [\(metadata)]" }
@@ -57,15 +70,17 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
         else {
             throw CheckpointError(.notACheckpoint, "metadata does not start with 'mb<version>'", metadata: metadata)
         }
-        guard version == Self.currentVersion else {
+        guard (1...Self.currentVersion).contains(version) else {
             throw CheckpointError(
                 .unsupportedVersion,
-                "checkpoint version \(version) is not supported by this build (it reads version \(Self.currentVersion)); "
+                "checkpoint version \(version) is not supported by this build (it reads versions 1 to \(Self.currentVersion)); "
                     + "run a build that supports it or reset the consumer group's offsets",
                 metadata: metadata)
         }
-        guard fields.count == 5 else {
-            throw CheckpointError(.malformed, "expected 5 fields separated by ';', found \(fields.count)", metadata: metadata)
+        let expectedFields = version == 1 ? 5 : 6
+        guard fields.count == expectedFields else {
+            throw CheckpointError(
+                .malformed, "expected \(expectedFields) fields separated by ';', found \(fields.count)", metadata: metadata)
         }
         func integer(_ index: Int, _ name: String) throws(CheckpointError) -> Int64? {
             let field = fields[index]
@@ -79,15 +94,27 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
             throw CheckpointError(.malformed, "progress offset is missing", metadata: metadata)
         }
         let window = fields[4].split(separator: "/", omittingEmptySubsequences: false).map { Int64($0) }
-        guard window.count == 3, let size = window[0], let advance = window[1], let grace = window[2],
-            let specification = try? WindowSpecification(size: size, advance: advance, grace: grace)
-        else {
-            throw CheckpointError(.malformed, "window '\(fields[4])' is not a valid size/advance/grace", metadata: metadata)
+        let specification: WindowSpecification?
+        switch (version, window.count) {
+        case (_, 3):
+            specification = window.allSatisfy { $0 != nil }
+                ? try? WindowSpecification(size: window[0]!, advance: window[1]!, grace: window[2]!) : nil
+        case (2, 4):
+            specification = window.allSatisfy { $0 != nil } && window[0] == window[1]
+                ? try? WindowSpecification(gap: window[3]!, grace: window[2]!, maximumDuration: window[0]!) : nil
+        default:
+            specification = nil
         }
+        guard let specification else {
+            throw CheckpointError(
+                .malformed, "window '\(fields[4])' is not a valid size/advance/grace\(version == 2 ? "[/gap]" : "")",
+                metadata: metadata)
+        }
+        let replayStreamTime = version == 2 ? try integer(5, "replay stream time") : nil
         let streamTime = try integer(2, "stream time")
         let closedThrough = try integer(3, "closed-through")
         let plausible: ClosedRange<Int64> = (-(1 << 62))...(1 << 62)
-        for (name, value) in [("stream time", streamTime), ("closed-through", closedThrough)] {
+        for (name, value) in [("stream time", streamTime), ("closed-through", closedThrough), ("replay stream time", replayStreamTime)] {
             if let value, !plausible.contains(value) {
                 throw CheckpointError(.malformed, "\(name) \(value) is outside any supported event time", metadata: metadata)
             }
@@ -98,7 +125,7 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
         }
         self.init(
             committedOffset: committedOffset, progressOffset: progress, streamTime: streamTime,
-            closedThrough: closedThrough, windowSpecification: specification)
+            closedThrough: closedThrough, windowSpecification: specification, replayStreamTime: replayStreamTime)
     }
 }
 

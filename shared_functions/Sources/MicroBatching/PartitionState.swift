@@ -24,6 +24,10 @@ struct PartitionState {
     /// Stream time restored from a checkpoint: a replayed record beyond it cannot have been buffered.
     @usableFromInline
     var restoredStreamTime: Int64?
+    /// Session windows, while replaying: the stream time the first run had at the record being
+    /// replayed (from the checkpoint, then moved by each replayed record), which decides lateness.
+    @usableFromInline
+    var replayStreamTime: Int64?
     /// The committed offset a restore started from, until a record is seen.
     @usableFromInline
     var restoredCommittedOffset: Int64?
@@ -78,6 +82,15 @@ struct PartitionState {
         guard let idleTimeout else { return false }
         return now - lastActivity >= idleTimeout
     }
+
+    /// Whether records are being replayed (below the restored progress offset).
+    @inlinable
+    var isReplaying: Bool { (nextOffset ?? restoredCommittedOffset ?? .max) < replayUntil }
+
+    /// The stream time that decides whether the next record is late: the first run's while
+    /// replaying, the current one after.
+    @inlinable
+    var latenessStreamTime: Int64? { isReplaying ? replayStreamTime : streamTime }
 
     /// The committable offset given the lowest offset the partition still holds.
     @inlinable

@@ -1,10 +1,16 @@
-/// A validated description of how event time is cut into windows: size, advance and grace,
-/// all in milliseconds. It defines windows; the engine executes them.
+/// A validated description of how event time is cut into windows, all in milliseconds. It
+/// defines windows; the engine executes them.
 ///
-/// Windows are aligned to the Unix epoch: a window starts at every multiple of `advance`.
+/// Fixed windows are aligned to the Unix epoch: a window starts at every multiple of `advance`.
 /// - Tumbling: `advance == size`; every time belongs to exactly one window.
 /// - Hopping: `advance < size` and `advance` divides `size`; every time belongs to
 ///   `size / advance` windows.
+///
+/// Session windows (``session(gap:grace:maximumDuration:)``) follow activity: each record opens
+/// the interval `[t, t + gap)`, and records whose intervals overlap are one session, reported as
+/// `[first event time, last event time + gap)`. A session never crosses a multiple of its
+/// maximum duration (held in `size` and `advance`): that bounds what a key that never goes quiet
+/// can hold, deterministically.
 ///
 /// `grace` is how long, in event time, a window waits after its end for out-of-order records:
 /// a window closes when stream time reaches `end + grace`.
@@ -12,6 +18,7 @@
 /// ```swift
 /// let fiveMinutes = try WindowSpecification.tumbling(size: 300_000, grace: 10_000)
 /// fiveMinutes.windows(containing: 301_000).first   // [300000, 600000)
+/// let visits = try WindowSpecification.session(gap: 1_800_000, grace: 60_000)
 /// ```
 public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Window length in milliseconds (> 0).
@@ -20,8 +27,14 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
     public let advance: Int64
     /// Event-time delay in milliseconds after a window's end before it closes (>= 0).
     public let grace: Int64
+    /// The inactivity gap of session windows in milliseconds; `nil` for fixed windows.
+    public let gap: Int64?
 
-    /// Most windows one record may belong to (`size / advance`): each costs a reference per record.
+    /// The maximum duration of a session unless configured: a day, so sessions end at midnight UTC
+    /// at the latest, as web analytics cuts visits.
+    public static let defaultMaximumSessionDuration: Int64 = 86_400_000
+
+    /// Most windows one record may belong to (`size / advance`): closing reads a record once per window.
     public static let maximumWindowsPerRecord: Int64 = 10_000
 
     /// Tumbling windows of `size` milliseconds.
@@ -76,12 +89,58 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
         self.size = size
         self.advance = advance
         self.grace = grace
+        gap = nil
     }
 
-    /// `true` when windows do not overlap (`advance == size`).
-    public var isTumbling: Bool { advance == size }
+    /// Session windows: records whose `[t, t + gap)` intervals overlap form one session, which
+    /// closes when stream time reaches its last event time plus `gap` plus `grace`. Sessions are
+    /// cut at every multiple of `maximumDuration` (epoch-aligned).
+    public static func session(
+        gap: Int64, grace: Int64 = 0, maximumDuration: Int64 = defaultMaximumSessionDuration
+    ) throws(WindowSpecificationError) -> Self {
+        try Self(gap: gap, grace: grace, maximumDuration: maximumDuration)
+    }
 
-    /// How many windows contain any given time: `size / advance`.
+    init(gap: Int64, grace: Int64, maximumDuration: Int64) throws(WindowSpecificationError) {
+        func refuse(_ code: WindowSpecificationError.Code, _ message: String) -> WindowSpecificationError {
+            WindowSpecificationError(code: code, message: message)
+        }
+        guard gap > 0 else {
+            throw refuse(.gapNotPositive, "session gap must be greater than 0 ms (gap \(gap) ms)")
+        }
+        guard maximumDuration > 0 else {
+            throw refuse(.sizeNotPositive, "session maximum duration must be greater than 0 ms (maximum duration \(maximumDuration) ms)")
+        }
+        guard grace >= 0 else {
+            throw refuse(.graceNegative, "window grace must be 0 ms or more (grace \(grace) ms)")
+        }
+        for (name, value) in [("gap", gap), ("maximum duration", maximumDuration), ("grace", grace)]
+        where value > EventTime.maximumDuration {
+            throw refuse(
+                .durationTooLarge, "session \(name) must be at most \(EventTime.maximumDuration) ms (\(name) \(value) ms)")
+        }
+        guard gap <= maximumDuration else {
+            throw refuse(
+                .gapLongerThanMaximumDuration,
+                "session gap must not exceed the maximum duration (gap \(gap) ms, maximum duration \(maximumDuration) ms)")
+        }
+        size = maximumDuration
+        advance = maximumDuration
+        self.grace = grace
+        self.gap = gap
+    }
+
+    /// `true` for session windows.
+    @inlinable
+    public var isSession: Bool { gap != nil }
+
+    /// For session windows, the longest a session may last (sessions are cut at its multiples).
+    public var maximumDuration: Int64? { gap == nil ? nil : size }
+
+    /// `true` when fixed windows do not overlap (`advance == size`).
+    public var isTumbling: Bool { gap == nil && advance == size }
+
+    /// How many windows contain any given time: `size / advance` (1 for sessions).
     public var windowsPerRecord: Int { Int(size / advance) }
 
     /// The window containing `eventTime` with the latest start (the last one to close).
@@ -104,23 +163,39 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
     }
 
     public var description: String {
-        isTumbling
+        if let gap {
+            return "session(gap: \(gap) ms, maximum duration: \(size) ms, grace: \(grace) ms)"
+        }
+        return isTumbling
             ? "tumbling(size: \(size) ms, grace: \(grace) ms)"
             : "hopping(size: \(size) ms, advance: \(advance) ms, grace: \(grace) ms)"
     }
 
     private enum CodingKeys: String, CodingKey {
-        case size, advance, grace
+        case size, advance, grace, gap
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(size, forKey: .size)
+        try container.encode(advance, forKey: .advance)
+        try container.encode(grace, forKey: .grace)
+        try container.encodeIfPresent(gap, forKey: .gap)
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let size = try container.decode(Int64.self, forKey: .size)
-        let advance = try container.decodeIfPresent(Int64.self, forKey: .advance) ?? size
         let grace = try container.decodeIfPresent(Int64.self, forKey: .grace) ?? 0
         do {
-            try self.init(size: size, advance: advance, grace: grace)
-        } catch {
+            if let gap = try container.decodeIfPresent(Int64.self, forKey: .gap) {
+                let maximumDuration = try container.decodeIfPresent(Int64.self, forKey: .size) ?? Self.defaultMaximumSessionDuration
+                try self.init(gap: gap, grace: grace, maximumDuration: maximumDuration)
+            } else {
+                let size = try container.decode(Int64.self, forKey: .size)
+                let advance = try container.decodeIfPresent(Int64.self, forKey: .advance) ?? size
+                try self.init(size: size, advance: advance, grace: grace)
+            }
+        } catch let error as WindowSpecificationError {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath, debugDescription: error.message))
         }

@@ -9,6 +9,8 @@ public struct WindowSpecificationError: Error, Hashable, Sendable, CustomStringC
         case graceNegative = "grace_negative"
         case durationTooLarge = "duration_too_large"
         case tooManyWindowsPerRecord = "too_many_windows_per_record"
+        case gapNotPositive = "gap_not_positive"
+        case gapLongerThanMaximumDuration = "gap_longer_than_maximum_duration"
     }
 
     /// The kind of problem, stable for programs to match on.

@@ -24,6 +24,25 @@ struct OffsetCheckpointTests {
         #expect(try OffsetCheckpoint(committedOffset: committed, metadata: metadata) == checkpoint)
     }
 
+    @Test(
+        "session checkpoints round-trip as version 2, with the stream time a replay starts from",
+        arguments: [nil, 1_700_000_000_000, -3] as [Int64?])
+    func sessionRoundTrip(replayStreamTime: Int64?) throws {
+        let checkpoint = OffsetCheckpoint(
+            committedOffset: 7, progressOffset: 12, streamTime: 1_700_000_100_000, closedThrough: 1_700_000_040_000,
+            windowSpecification: try .session(gap: 1_800_000, grace: 60_000), replayStreamTime: replayStreamTime)
+        let metadata = checkpoint.metadata
+        #expect(metadata.hasPrefix("mb2;") && metadata.contains("/1800000;"))
+        #expect(try OffsetCheckpoint(committedOffset: 7, metadata: metadata) == checkpoint)
+    }
+
+    @Test("a version 1 checkpoint written before sessions existed still decodes, unchanged")
+    func versionOneStillDecodes() throws {
+        let checkpoint = try OffsetCheckpoint(committedOffset: 5, metadata: "mb1;9;1000;900;300000/60000/5000")
+        #expect(checkpoint.progressOffset == 9 && checkpoint.closedThrough == 900 && checkpoint.replayStreamTime == nil)
+        #expect(checkpoint.windowSpecification == window && checkpoint.metadata == "mb1;9;1000;900;300000/60000/5000")
+    }
+
     @Test("the longest possible metadata fits the bound")
     func sizeBound() throws {
         let widest = OffsetCheckpoint(
@@ -31,6 +50,12 @@ struct OffsetCheckpointTests {
             windowSpecification: try WindowSpecification(
                 size: EventTime.maximumDuration, advance: EventTime.maximumDuration, grace: EventTime.maximumDuration))
         #expect(widest.metadata.utf8.count < 120)
+        let widestSession = OffsetCheckpoint(
+            committedOffset: .min, progressOffset: .min, streamTime: .min, closedThrough: .min,
+            windowSpecification: try .session(
+                gap: EventTime.maximumDuration, grace: EventTime.maximumDuration, maximumDuration: EventTime.maximumDuration),
+            replayStreamTime: .min)
+        #expect(widestSession.metadata.utf8.count < 160)
     }
 
     @Test(
@@ -40,7 +65,12 @@ struct OffsetCheckpointTests {
             ("hello", .notACheckpoint, "mb<version>"),
             ("{\"offset\": 3}", .notACheckpoint, "mb<version>"),
             (String(repeating: "x", count: 600), .notACheckpoint, "600 bytes"),
-            ("mb2;1;2;3;300000/300000/0", .unsupportedVersion, "version 2"),
+            ("mb3;1;2;3;300000/300000/0", .unsupportedVersion, "version 3"),
+            ("mb2;1;2;3;300000/300000/0", .malformed, "6 fields"),
+            ("mb2;10;2;3;300000/300000/0/400000;", .malformed, "window '300000/300000/0/400000'"),
+            ("mb2;10;2;3;300000/60000/0/1000;", .malformed, "window"),
+            ("mb1;10;2;3;300000/300000/0/1000", .malformed, "window"),
+            ("mb2;10;2;3;300000/300000/0/1000;q", .malformed, "replay stream time 'q'"),
             ("mb1;1;2;3", .malformed, "5 fields"),
             ("mb1;x;2;3;300000/300000/0", .malformed, "progress offset 'x'"),
             ("mb1;;2;3;300000/300000/0", .malformed, "progress offset is missing"),

@@ -6,13 +6,22 @@ struct RandomStream {
     /// Records in arrival order; offsets count up per partition from 0.
     let records: [InputRecord<String>]
 
-    init(seed: UInt64, scope: BatchScope = .key, count: Int? = nil, lateProbability: Double = 0.1) throws {
+    /// `sessions`: session windows (gaps of 3 to 20, maximum durations from the gap to 1,000, so
+    /// that some sessions are cut) instead of tumbling and hopping ones.
+    init(seed: UInt64, scope: BatchScope = .key, count: Int? = nil, lateProbability: Double = 0.1, sessions: Bool = false) throws {
         var random = SeededRandom(seed: seed)
         let advance = [5, 10, 20][random.int(0...2)] as Int64
-        let size = advance * Int64(random.int(1...4))
+        var size = advance * Int64(random.int(1...4))
         let grace = [0, 3, 15, 40][random.int(0...3)] as Int64
-        configuration = try EngineConfiguration(
-            window: try WindowSpecification(size: size, advance: advance, grace: grace), scope: scope)
+        let window: WindowSpecification
+        if sessions {
+            let gap = [3, 8, 20][random.int(0...2)] as Int64
+            window = try .session(gap: gap, grace: grace, maximumDuration: [gap, 40, 100, 1_000][random.int(0...3)])
+            size = gap * 4
+        } else {
+            window = try WindowSpecification(size: size, advance: advance, grace: grace)
+        }
+        configuration = try EngineConfiguration(window: window, scope: scope)
         let partitions = random.int(1...3)
         let keys: [String?] = [nil, "a", "b", "c", "ü"].prefix(random.int(1...5)).map { $0 }
         var clockByPartition = Array(repeating: Int64(random.int64(-50...50)), count: partitions)

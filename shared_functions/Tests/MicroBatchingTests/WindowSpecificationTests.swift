@@ -107,4 +107,34 @@ struct WindowSpecificationTests {
         #expect(EventTime.floor(-5, toMultipleOf: 5) == -5)
         #expect(EventTime.floor(0, toMultipleOf: 5) == 0)
     }
+
+    @Test(
+        "session specifications refuse a gap that is not positive or longer than the maximum duration",
+        arguments: [
+            (0, 0, 86_400_000, WindowSpecificationError.Code.gapNotPositive, "gap 0 ms"),
+            (-5, 0, 86_400_000, .gapNotPositive, "gap -5 ms"),
+            (10, -1, 86_400_000, .graceNegative, "grace -1 ms"),
+            (10, 0, 0, .sizeNotPositive, "maximum duration 0 ms"),
+            (7_200_000, 0, 3_600_000, .gapLongerThanMaximumDuration, "gap 7200000 ms, maximum duration 3600000 ms"),
+            (Int64(1) << 53, 0, Int64(1) << 53, .durationTooLarge, "gap 9007199254740992 ms"),
+        ] as [(Int64, Int64, Int64, WindowSpecificationError.Code, String)])
+    func invalidSessionIsRefused(gap: Int64, grace: Int64, maximumDuration: Int64, code: WindowSpecificationError.Code, mention: String) {
+        #expect {
+            try WindowSpecification.session(gap: gap, grace: grace, maximumDuration: maximumDuration)
+        } throws: { error in
+            guard let error = error as? WindowSpecificationError else { return false }
+            return error.code == code && error.message.contains(mention)
+        }
+    }
+
+    @Test("a session specification describes itself and round-trips through JSON")
+    func sessionDescriptionAndCoding() throws {
+        let sessions = try WindowSpecification.session(gap: 1_800_000, grace: 60_000)
+        #expect(sessions.isSession && !sessions.isTumbling && sessions.maximumDuration == 86_400_000 && sessions.windowsPerRecord == 1)
+        #expect(sessions.description == "session(gap: 1800000 ms, maximum duration: 86400000 ms, grace: 60000 ms)")
+        let decoded = try JSONDecoder().decode(WindowSpecification.self, from: try JSONEncoder().encode(sessions))
+        #expect(decoded == sessions)
+        let fromGapOnly = try JSONDecoder().decode(WindowSpecification.self, from: Data(#"{"gap": 1000}"#.utf8))
+        #expect(fromGapOnly == (try .session(gap: 1_000)))
+    }
 }

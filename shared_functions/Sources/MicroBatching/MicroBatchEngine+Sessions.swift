@@ -1,0 +1,213 @@
+extension MicroBatchEngine {
+    // MARK: Ingest
+
+    /// Session windows: a record is late when its event time is more than `grace` behind its
+    /// partition's stream time when it arrives (in `global` scope a partition's stream time starts
+    /// at the global closed-through plus grace). That bound never lets an on-time record overlap a
+    /// session already closed (closing waits for stream time to pass the session's end plus
+    /// grace), so sessions are exactly those of all on-time records, whatever their order; and it
+    /// depends on the partition's own records only, so a replay recomputes it from the checkpoint.
+    @inlinable
+    mutating func ingestIntoSession(
+        slot: Int, partition: Int32, offset: Int64, key: KeyID, eventTime: Int64, payload: Payload, byteCount: Int,
+        replaying: Bool
+    ) -> IngestOutcome<Payload> {
+        let grace = configuration.window.grace
+        if configuration.scope == .global, !replaying, slots[slot]?.streamTime == nil, let closedThrough = globalSessions.closedThrough {
+            // A partition's first record must not reopen what the others closed: its stream time
+            // starts where closing stands (and its checkpoint records that).
+            slots[slot]?.streamTime = closedThrough + grace
+        }
+        let streamTime = replaying ? slots[slot]?.replayStreamTime : slots[slot]?.streamTime
+        if let streamTime, eventTime < streamTime - grace {
+            if replaying { return .alreadyHandled }
+            return .late(
+                LateRecord(
+                    partition: partition, offset: offset, key: keys.text(key), eventTime: eventTime,
+                    window: Self.sessionInterval(of: eventTime, window: configuration.window),
+                    lateness: streamTime - grace - eventTime, payload: payload))
+        }
+        switch configuration.scope {
+        case .key:
+            sessionStores[slot].append(
+                slot: slot, eventTime: eventTime, offset: offset, key: key, sessionKey: key, payload: payload, byteCount: byteCount,
+                streamTimeBefore: streamTime)
+        case .global:
+            globalSessions.append(
+                slot: slot, eventTime: eventTime, offset: offset, key: key, sessionKey: 0, payload: payload, byteCount: byteCount,
+                streamTimeBefore: streamTime)
+        }
+        if replaying, eventTime > streamTime ?? .min { slots[slot]?.replayStreamTime = eventTime }
+        if let advance = slots[slot]?.buffer(eventTime: eventTime, byteCount: byteCount) {
+            streamTimeAdvanced(slot: slot, from: advance.previous, to: advance.streamTime)
+        }
+        return .buffered
+    }
+
+    /// `[t, min(t + gap, the next multiple of the maximum duration))`: the session a record at `t`
+    /// opens, or the part of one it covers.
+    @inlinable
+    static func sessionInterval(of eventTime: Int64, window: WindowSpecification) -> Window {
+        let bucketEnd = EventTime.floor(eventTime, toMultipleOf: window.size) + window.size
+        return Window(uncheckedStart: eventTime, end: min(eventTime + (window.gap ?? window.size), bucketEnd))
+    }
+
+    // MARK: Closing
+
+    /// Moves a session domain's `closedThrough` (`slot` `nil`: the global one) and accounts for
+    /// the records of sessions emitted before a restore, which passing drops.
+    @inlinable
+    mutating func advanceSessions(slot: Int?, to candidate: Int64, reason: CloseReason) {
+        let dropped =
+            if let slot {
+                sessionStores[slot].advanceClosedThrough(to: candidate, reason: reason)
+            } else {
+                globalSessions.advanceClosedThrough(to: candidate, reason: reason)
+            }
+        release(dropped)
+    }
+
+    @inlinable
+    mutating func release(_ released: [(slot: Int, count: Int, bytes: Int)]) {
+        for entry in released {
+            slots[entry.slot]?.liveRecords -= entry.count
+            slots[entry.slot]?.liveBytes -= entry.bytes
+        }
+    }
+
+    /// ``closeWindows(now:)`` for session windows. The idle rule closes every session of a quiet
+    /// partition (`key` scope) or, in `global` scope, of the whole input once every partition is
+    /// quiet or paused; a quiet partition that holds no record stops holding `global` closing
+    /// back. Either way the quiet partitions' stream time moves up to what closed, so records that
+    /// would have joined a closed session are late, and their next checkpoint says so.
+    @inlinable
+    mutating func closeSessions(now: Int64, into closed: inout ClosingBuffer<Payload>) {
+        let idleTimeout = configuration.idleTimeout
+        let grace = configuration.window.grace
+        switch configuration.scope {
+        case .key:
+            for (partition, slot) in slotByPartition {
+                emitPassedSessions(slot: slot, into: &closed)
+                guard !pausedPartitions.contains(partition), slots[slot]?.isIdle(now: now, idleTimeout: idleTimeout) == true,
+                    let end = sessionStores[slot].latestOpenEnd
+                else { continue }
+                advanceSessions(slot: slot, to: end, reason: .idleTimeout)
+                raiseStreamTime(slot: slot, to: end + grace)
+                emitPassedSessions(slot: slot, into: &closed)
+            }
+        case .global:
+            emitPassedSessions(slot: nil, into: &closed)
+            var quiet: [Int] = []
+            var everyPartitionQuiet = true
+            var anyIdle = false
+            for (partition, slot) in slotByPartition {
+                let idle = !pausedPartitions.contains(partition) && slots[slot]?.isIdle(now: now, idleTimeout: idleTimeout) == true
+                if idle {
+                    anyIdle = true
+                    quiet.append(slot)
+                } else if !pausedPartitions.contains(partition) {
+                    everyPartitionQuiet = false
+                }
+            }
+            if everyPartitionQuiet, anyIdle, let end = globalSessions.latestOpenEnd {
+                advanceSessions(slot: nil, to: end, reason: .idleTimeout)
+                for slot in slotByPartition.values { raiseStreamTime(slot: slot, to: end + grace) }
+            } else if !quiet.isEmpty {
+                // Quiet partitions holding nothing no longer hold closing back.
+                let skipped = Set(quiet.filter { slots[$0]?.liveRecords == 0 })
+                var minimum: Int64?
+                var blocked = false
+                for (slot, state) in slots.enumerated() where !skipped.contains(slot) {
+                    guard let state else { continue }
+                    guard let streamTime = state.streamTime else {
+                        blocked = true
+                        break
+                    }
+                    minimum = min(minimum ?? .max, streamTime)
+                }
+                if !blocked, let minimum { advanceSessions(slot: nil, to: minimum - grace, reason: .idleTimeout) }
+                if let closedThrough = globalSessions.closedThrough {
+                    for slot in skipped { raiseStreamTime(slot: slot, to: closedThrough + grace) }
+                }
+            }
+            emitPassedSessions(slot: nil, into: &closed)
+        }
+    }
+
+    @inlinable
+    mutating func raiseStreamTime(slot: Int, to streamTime: Int64) {
+        guard streamTime > slots[slot]?.streamTime ?? .min else { return }
+        slots[slot]?.streamTime = streamTime
+    }
+
+    /// ``closeAllWindows()`` for session windows.
+    @inlinable
+    mutating func closeAllSessions(into closed: inout ClosingBuffer<Payload>) {
+        switch configuration.scope {
+        case .key:
+            for slot in slotByPartition.values {
+                release(sessionStores[slot].passAll(reason: .endOfInput))
+                emitPassedSessions(slot: slot, into: &closed, reason: .endOfInput)
+            }
+        case .global:
+            release(globalSessions.passAll(reason: .endOfInput))
+            emitPassedSessions(slot: nil, into: &closed, reason: .endOfInput)
+        }
+    }
+
+    /// Emits the sessions passed in `slot`'s store (`nil`: the global store), laid out side by
+    /// side in one buffer, then frees them. `reason` overrides the reasons recorded when passed.
+    @inlinable
+    mutating func emitPassedSessions(slot: Int?, into closed: inout ClosingBuffer<Payload>, reason: CloseReason? = nil) {
+        let passed = slot.map { sessionStores[$0].takePassed() } ?? globalSessions.takePassed()
+        guard !passed.isEmpty else { return }
+        keys.rankKeys()
+        var total = 0
+        var starts: [Int] = []
+        starts.reserveCapacity(passed.count + 1)
+        do {
+            let store = slot.map { sessionStores[$0] } ?? globalSessions
+            for entry in passed {
+                starts.append(total)
+                total += store.sessions[Int(entry.session)].count
+            }
+            starts.append(total)
+            let storage = batchStorages.take(capacity: total)
+            let base = storage.base
+            let keys = keys
+            let slotPartitions = slotPartitions
+            for (index, entry) in passed.enumerated() {
+                let session = store.sessions[Int(entry.session)]
+                var ranges: [Int32: OffsetRange] = [:]
+                store.forEachRecord(of: entry.session) { record in
+                    let partition = slotPartitions[Int(store.recordSlots[record])]
+                    let offset = store.offsets[record]
+                    (base + storage.count).initialize(
+                        to: BatchRecord(
+                            eventTime: store.times[record], partition: partition, offset: offset, key: keys.text(store.keys[record]),
+                            value: store.payloads[record]!))
+                    storage.count += 1
+                    let range = ranges[partition] ?? OffsetRange(partition: partition, first: offset, last: offset)
+                    ranges[partition] = OffsetRange(partition: partition, first: min(range.first, offset), last: max(range.last, offset))
+                }
+                WindowBatch<Payload>.sortCanonically(
+                    UnsafeMutableBufferPointer(start: base + starts[index], count: starts[index + 1] - starts[index]))
+                let batch = WindowBatch(
+                    window: session.window, key: slot == nil ? nil : keys.text(session.key),
+                    alreadySorted: BatchRecords(storage: storage, range: starts[index]..<starts[index + 1]))
+                let closedBatch =
+                    ranges.count == 1
+                    ? ClosedBatch(batch: batch, reason: reason ?? entry.reason, offsetRange: ranges.values.first!)
+                    : ClosedBatch(
+                        batch: batch, reason: reason ?? entry.reason, offsetRanges: ranges.values.sorted { $0.partition < $1.partition })
+                closed.append(closedBatch, partition: slot.map { slotPartitions[$0] } ?? 0, key: slot == nil ? 0 : session.key)
+            }
+        }
+        let numbers = passed.map(\.session)
+        if let slot {
+            release(sessionStores[slot].releaseEmitted(numbers))
+        } else {
+            release(globalSessions.releaseEmitted(numbers))
+        }
+    }
+}

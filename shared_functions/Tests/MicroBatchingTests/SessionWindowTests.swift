@@ -1,0 +1,123 @@
+import Testing
+
+@testable import MicroBatching
+
+@Suite("Session windows against the brute-force reference, under permutation and across crashes")
+struct SessionWindowTests {
+    @Test("sessions, late records and lateness agree with the reference on random streams", arguments: [BatchScope.key, .global])
+    func agreesWithReference(scope: BatchScope) throws {
+        var totals = (batches: 0, late: 0, merged: 0, cut: 0, endOfInput: 0)
+        for seed in UInt64(1)...300 {
+            let stream = try RandomStream(seed: seed, scope: scope, sessions: true)
+            var driver = EngineTestDriver(stream.configuration)
+            var random = SeededRandom(seed: seed ^ 0x5E55)
+            for record in stream.records { driver.ingest(record, close: random.chance(0.5)) }
+            driver.finish()
+            let expected = SessionReference.run(stream.configuration, stream.records)
+            #expect(Set(driver.batches) == expected.batches, "seed \(seed) \(stream.configuration)")
+            #expect(driver.batches.count == expected.batches.count, "seed \(seed): a session was emitted twice")
+            #expect(Set(driver.late) == expected.late, "seed \(seed)")
+            let accounted = (driver.outcomes["buffered"] ?? 0) + (driver.outcomes["late"] ?? 0)
+            #expect(accounted == stream.records.count, "seed \(seed): every record gets one outcome")
+            #expect(driver.engine.bufferedRecords == 0 && driver.engine.openWindowCount == 0, "seed \(seed): everything released")
+            totals.batches += driver.batches.count
+            totals.late += driver.late.count
+            totals.merged += driver.batches.filter { $0.records.count >= 3 }.count
+            totals.cut += driver.batches.filter { $0.reason == .maximumDuration }.count
+            totals.endOfInput += driver.batches.filter { $0.reason == .endOfInput }.count
+        }
+        // The streams must exercise every path, or agreement proves little.
+        #expect(totals.batches > 1_000 && totals.late > 100 && totals.merged > 200 && totals.cut > 20 && totals.endOfInput > 100)
+    }
+
+    @Test("a record that bridges two sessions merges them; one arriving after its session closed is late")
+    func bridgingAndLateRecords() throws {
+        let configuration = try EngineConfiguration(window: .session(gap: 10, grace: 20))
+        var driver = EngineTestDriver(configuration)
+        func record(_ offset: Int64, _ key: String, _ eventTime: Int64) -> InputRecord<String> {
+            InputRecord(partition: 0, offset: offset, key: key, eventTime: eventTime, payload: "\(key)\(eventTime)")
+        }
+        driver.ingest(record(0, "a", 0))
+        driver.ingest(record(1, "a", 15))  // 15 - 0 >= gap: a second session
+        driver.ingest(record(2, "b", 3))
+        driver.ingest(record(3, "a", 7))  // overlaps [0, 10) and [15, 25): one session [0, 25)
+        #expect(driver.batches.isEmpty)
+        driver.ingest(record(4, "b", 50))  // stream time 50: closed through 30, both sessions end by then
+        #expect(driver.batches.map(\.window) == [Window(start: 3, end: 13)!, Window(start: 0, end: 25)!])
+        #expect(driver.batches.map(\.records) == [["b3"], ["a0", "a7", "a15"]])
+        driver.ingest(record(5, "a", 20))  // 20 < 50 - 20: more than grace behind stream time, its session had closed
+        #expect(driver.late == [ReferenceEngine.Late(partition: 0, offset: 5, window: Window(start: 20, end: 30)!, lateness: 10)])
+    }
+
+    @Test("a session never crosses a multiple of its maximum duration, and says so when cut")
+    func maximumDurationCutsSessions() throws {
+        let configuration = try EngineConfiguration(window: .session(gap: 10, maximumDuration: 100))
+        var driver = EngineTestDriver(configuration)
+        for (offset, time) in [Int64(90), 95, 99, 104, 108, 250].enumerated() {
+            driver.ingest(InputRecord(partition: 0, offset: Int64(offset), key: "k", eventTime: time, payload: "\(time)"))
+        }
+        #expect(driver.batches.map(\.window) == [Window(start: 90, end: 100)!, Window(start: 104, end: 118)!])
+        #expect(driver.batches.map(\.reason) == [.maximumDuration, .streamTime])
+    }
+
+    @Test("permuting records within grace gives byte-identical sessions", arguments: [BatchScope.key, .global])
+    func permutationWithinGraceIsInvisible(scope: BatchScope) throws {
+        for seed in UInt64(1)...200 {
+            var random = SeededRandom(seed: seed)
+            let grace = Int64([5, 20, 60][random.int(0...2)])
+            let configuration = try EngineConfiguration(
+                window: .session(gap: Int64([4, 10, 30][random.int(0...2)]), grace: grace, maximumDuration: [60, 1_000][random.int(0...1)]),
+                scope: scope)
+            let partitions = scope == .global ? 1 : random.int(1...3)
+            var events: [(partition: Int32, eventTime: Int64, key: String)] = []
+            var time = Array(repeating: Int64(0), count: partitions)
+            for _ in 0..<random.int(20...150) {
+                let partition = random.int(0...(partitions - 1))
+                time[partition] += random.int64(1...(random.chance(0.1) ? 40 : 6))
+                events.append((Int32(partition), time[partition], ["a", "b", "c"][random.int(0...2)]))
+            }
+            func run(_ order: [(partition: Int32, eventTime: Int64, key: String)]) -> String {
+                var driver = EngineTestDriver(configuration)
+                var offsets: [Int32: Int64] = [:]
+                for event in order {
+                    let offset = offsets[event.partition, default: 0]
+                    offsets[event.partition] = offset + 1
+                    driver.ingest(
+                        InputRecord(
+                            partition: event.partition, offset: offset, key: event.key, eventTime: event.eventTime,
+                            payload: "\(event.partition)/\(event.eventTime)/\(event.key)"))
+                }
+                driver.finish()
+                #expect(driver.late.isEmpty, "seed \(seed): a permutation within grace made a record late")
+                return (0..<3).map { domain in EngineDeterminismTests.output(driver.batches.filter { $0.domain == domain }) }.joined()
+            }
+            let reference = run(events)
+            for _ in 0..<3 {
+                let jittered = events.map { ($0, $0.eventTime + (grace > 0 ? random.int64(0...(grace - 1)) : 0)) }
+                let permuted = jittered.enumerated().sorted { ($0.element.1, $0.offset) < ($1.element.1, $1.offset) }
+                    .map(\.element.0)
+                #expect(run(permuted) == reference, "seed \(seed)")
+            }
+        }
+    }
+
+    @Test("a crash at any point followed by restore and replay loses, splits and repeats no session", arguments: [BatchScope.key, .global])
+    func crashAnywhere(scope: BatchScope) throws {
+        var replayedRecords = 0
+        var lateRecords = 0
+        for seed in UInt64(1)...60 {
+            let stream = try RandomStream(seed: seed, scope: scope, count: 60, sessions: true)
+            let reference = EngineRecoveryTests.uninterrupted(stream)
+            lateRecords += reference.late.count
+            for crashAt in 0...stream.records.count {
+                for commitEvery in [1, 7] {
+                    let combined = try EngineRecoveryTests.crashed(stream, crashAt: crashAt, commitEvery: commitEvery)
+                    #expect(combined.batches == reference.batches, "seed \(seed) crash at \(crashAt) commit every \(commitEvery)")
+                    #expect(combined.late == reference.late, "seed \(seed) crash at \(crashAt) commit every \(commitEvery)")
+                    replayedRecords += combined.outcomes["alreadyHandled"] ?? 0
+                }
+            }
+        }
+        #expect(replayedRecords > 1_000 && lateRecords > 20, "restores must skip handled records, and late ones must occur")
+    }
+}
