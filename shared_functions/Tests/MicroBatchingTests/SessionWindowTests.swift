@@ -120,4 +120,67 @@ struct SessionWindowTests {
         }
         #expect(replayedRecords > 1_000 && lateRecords > 20, "restores must skip handled records, and late ones must occur")
     }
+
+    @Test("a quiet partition closes all its sessions, and what would have joined them is late")
+    func idlePartitionClosesItsSessions() throws {
+        let clock = ManualClock(0)
+        let configuration = try EngineConfiguration(window: .session(gap: 100, grace: 10), idleTimeout: 1_000)
+        var driver = EngineTestDriver(configuration, clock: clock)
+        func record(_ offset: Int64, _ key: String, _ eventTime: Int64) -> InputRecord<String> {
+            InputRecord(partition: 0, offset: offset, key: key, eventTime: eventTime, payload: "\(key)\(eventTime)")
+        }
+        driver.ingest(record(0, "a", 0))
+        driver.ingest(record(1, "b", 50))
+        clock.advance(by: 999)
+        driver.closeWindows()
+        #expect(driver.batches.isEmpty, "not quiet yet")
+        clock.advance(by: 1)
+        driver.closeWindows()
+        #expect(driver.batches.map(\.window) == [Window(start: 0, end: 100)!, Window(start: 50, end: 150)!])
+        #expect(driver.batches.allSatisfy { $0.reason == .idleTimeout })
+        #expect(driver.engine.checkpoint(of: 0)?.committedOffset == 2, "nothing held: the commit moves past every record")
+        driver.ingest(record(2, "a", 120))  // would have joined b's closed session end 150: late
+        #expect(driver.late.map(\.offset) == [2])
+        driver.ingest(record(3, "a", 150))
+        #expect(driver.late.count == 1 && driver.engine.bufferedRecords == 1)
+    }
+
+    @Test("in global scope a quiet partition holding nothing stops holding closing back; all quiet closes everything")
+    func globalIdleRules() throws {
+        let clock = ManualClock(0)
+        let configuration = try EngineConfiguration(window: .session(gap: 10), scope: .global, idleTimeout: 1_000)
+        var driver = EngineTestDriver(configuration, clock: clock)
+        driver.engine.assign(0)
+        driver.engine.assign(1)
+        driver.ingest(InputRecord(partition: 0, offset: 0, key: "a", eventTime: 0, payload: "p0"))
+        driver.ingest(InputRecord(partition: 0, offset: 1, key: "a", eventTime: 30, payload: "p30"))
+        #expect(driver.batches.isEmpty, "partition 1 has no stream time: it holds closing back")
+        clock.advance(by: 500)
+        driver.ingest(InputRecord(partition: 0, offset: 2, key: "a", eventTime: 31, payload: "p31"))
+        clock.advance(by: 500)
+        driver.closeWindows()
+        #expect(driver.batches.map(\.window) == [Window(start: 0, end: 10)!], "partition 1 is quiet and holds nothing")
+        // Its stream time moved to where closing stands: an old record of it is late.
+        driver.ingest(InputRecord(partition: 1, offset: 0, key: "b", eventTime: 5, payload: "q5"))
+        #expect(driver.late.map(\.partition) == [1])
+        clock.advance(by: 1_000)
+        driver.closeWindows()
+        #expect(driver.batches.map(\.window) == [Window(start: 0, end: 10)!, Window(start: 30, end: 41)!])
+        #expect(driver.batches.last?.reason == .idleTimeout && driver.engine.bufferedRecords == 0)
+    }
+
+    @Test("revoking a partition in global scope drops its records and re-forms the sessions they joined")
+    func globalRevokeReformsSessions() throws {
+        let configuration = try EngineConfiguration(window: .session(gap: 10), scope: .global)
+        var engine = MicroBatchEngine<String>(configuration: configuration, clock: ManualClock())
+        _ = engine.ingest(InputRecord(partition: 0, offset: 0, key: nil, eventTime: 0, payload: "a"))
+        _ = engine.ingest(InputRecord(partition: 1, offset: 0, key: nil, eventTime: 8, payload: "bridge"))
+        _ = engine.ingest(InputRecord(partition: 0, offset: 1, key: nil, eventTime: 16, payload: "b"))
+        #expect(engine.openWindowCount == 1)
+        engine.revoke(1)
+        #expect(engine.openWindowCount == 2 && engine.bufferedRecords == 2)
+        #expect(engine.progress(of: 0)?.committableOffset == 0)
+        let closed = engine.closeAllWindows()
+        #expect(closed.map(\.batch.window) == [Window(start: 0, end: 10)!, Window(start: 16, end: 26)!])
+    }
 }
