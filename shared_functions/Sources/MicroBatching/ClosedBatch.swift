@@ -7,6 +7,12 @@ public struct ClosedBatch<Payload> {
     let onlyRange: OffsetRange?
     @usableFromInline
     let ranges: [OffsetRange]
+    /// Session windows: per partition, the stream time when the batch's lowest-offset record of
+    /// that partition arrived (absent: no record preceded it). With the offset ranges it lets
+    /// `verify` decide lateness as the first run did.
+    public var inputStreamTimes: [Int32: Int64] { streamTimes }
+    @usableFromInline
+    var streamTimes: [Int32: Int64] = [:]
 
     /// Per partition, the first and last offset of the records in the batch (provenance).
     @inlinable

@@ -195,11 +195,17 @@ extension MicroBatchEngine {
                 let batch = WindowBatch(
                     window: session.window, key: slot == nil ? nil : keys.text(session.key),
                     alreadySorted: BatchRecords(storage: storage, range: starts[index]..<starts[index + 1]))
-                let closedBatch =
+                var closedBatch =
                     ranges.count == 1
                     ? ClosedBatch(batch: batch, reason: reason ?? entry.reason, offsetRange: ranges.values.first!)
                     : ClosedBatch(
                         batch: batch, reason: reason ?? entry.reason, offsetRanges: ranges.values.sorted { $0.partition < $1.partition })
+                for (slotNumber, partition) in slotPartitions.enumerated() {
+                    guard let range = ranges[partition], slots[slotNumber]?.partition == partition,
+                        case .some(.some(let streamTime)) = store.streamTimeBefore(slot: Int32(slotNumber), offset: range.first)
+                    else { continue }
+                    closedBatch.streamTimes[partition] = streamTime
+                }
                 closed.append(closedBatch, partition: slot.map { slotPartitions[$0] } ?? 0, key: slot == nil ? 0 : session.key)
             }
         }

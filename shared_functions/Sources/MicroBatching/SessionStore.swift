@@ -365,6 +365,21 @@ struct SessionStore<Payload> {
     @inlinable
     func replayStreamTime(slot: Int) -> Int64?? { heldBySlot[Int32(slot)]?.front.map(\.streamTimeBefore) }
 
+    /// The stream time when `slot`'s record at `offset` arrived, if that record is held (`.some(nil)`:
+    /// no record preceded it).
+    @inlinable
+    func streamTimeBefore(slot: Int32, offset: Int64) -> Int64?? {
+        guard let queue = heldBySlot[slot] else { return nil }
+        var low = queue.start
+        var high = queue.entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if queue.entries[middle].offset < offset { low = middle + 1 } else { high = middle }
+        }
+        guard low < queue.entries.count, queue.entries[low].offset == offset else { return nil }
+        return .some(queue.entries[low].streamTimeBefore)
+    }
+
     /// Sessions holding records that are not emitted yet (passed ones included).
     @inlinable
     var openWindowCount: Int { sessions.count - freeSessions.count }

@@ -55,6 +55,13 @@ struct ConfigurationTests {
             ("window: {size: 5m, grace: 30s}", "window: {size: 5 minutes}", "pipelines[0].window.size", "duration"),
             ("window: {size: 5m, grace: 30s}", "window: {size: 5m, advance: 7m}", "pipelines[0].window", "advance must not exceed size"),
             ("window: {size: 5m, grace: 30s}", "window: {size: 5m, advance: 70s}", "pipelines[0].window", "advance must divide size"),
+            ("window: {size: 5m, grace: 30s}", "window: {session_gap: 0}", "pipelines[0].window.session_gap", "duration"),
+            ("window: {size: 5m, grace: 30s}", "window: {session_gap: -5m}", "pipelines[0].window.session_gap", "duration"),
+            ("window: {size: 5m, grace: 30s}", "window: {session_gap: 30m, size: 5m}", "pipelines[0].window.size", "cannot be combined with session_gap"),
+            ("window: {size: 5m, grace: 30s}", "window: {session_gap: 30m, advance: 1m}", "pipelines[0].window.advance", "cannot be combined"),
+            ("window: {size: 5m, grace: 30s}", "window: {size: 5m, max_duration: 1h}", "pipelines[0].window.max_duration", "session windows only"),
+            ("window: {size: 5m, grace: 30s}", "window: {session_gap: 2h, max_duration: 1h}", "pipelines[0].window", "must not exceed the maximum duration"),
+            ("window: {size: 5m, grace: 30s}", "window: {session_gap: 30m, count: 100}", "pipelines[0].window.count", "allowed keys"),
             ("function: function_a", "function: function_z", "pipelines[0].function", "function_a, function_b"),
             ("parameters: {field: temperature}", "parameters: {feild: x}", "pipelines[0].parameters.feild", "field"),
             ("parameters: {threshold: 4, min_records: 5}", "parameters: {threshold: -1}", "pipelines[1].parameters.threshold", "> 0"),
@@ -81,6 +88,16 @@ struct ConfigurationTests {
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test("session windows are configured by their gap, with a maximum duration of a day unless given")
+    func sessionWindows() throws {
+        let sessions = try ServiceConfiguration(
+            yaml: Self.valid.replacingOccurrences(of: "window: {size: 5m, grace: 30s}", with: "window: {session_gap: 30m, grace: 1m}"))
+        #expect(sessions.pipelines[0].engine.window == (try .session(gap: 1_800_000, grace: 60_000)))
+        let bounded = try ServiceConfiguration(
+            yaml: Self.valid.replacingOccurrences(of: "window: {size: 5m, grace: 30s}", with: "window: {session_gap: 10m, max_duration: 4h}"))
+        #expect(bounded.pipelines[0].engine.window.maximumDuration == 14_400_000 && bounded.pipelines[0].engine.window.grace == 0)
     }
 
     @Test("flags and environment variables override any key, with types kept")

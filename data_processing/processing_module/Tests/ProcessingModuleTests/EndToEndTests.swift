@@ -108,7 +108,9 @@ struct EndToEndTests {
         "run on the embedded broker gives exactly what replay gives for the exported records",
         // Short windows: after the input ends, the idle rule advances stream time with the wall clock,
         // so the last window of each partition closes one window length (plus grace) later.
-        arguments: ["{size: 30s, grace: 5s}", "{size: 20s, advance: 10s}"])
+        // Sessions: a reading every 10 s per sensor, so a 15 s gap makes one session per sensor,
+        // cut every minute by the maximum duration.
+        arguments: ["{size: 30s, grace: 5s}", "{size: 20s, advance: 10s}", "{session_gap: 15s, grace: 5s, max_duration: 1m}"])
     func runMatchesReplay(window: String) throws {
         let broker = try EmbeddedBroker(topics: ["events": 4, "results": 1, "dead": 1], logger: Self.quiet)
         let produced = try Self.produceDataset(broker, topic: "events", minutes: 12)
@@ -148,7 +150,9 @@ struct EndToEndTests {
         let kinds = deadLetters.map { $0.1.first { $0.name == "error_kind" }?.stringValue ?? "-" }.sorted()
         #expect(kinds == ["late", "no_event_time", "no_event_time", "not_json", "not_json"])
         let reasons = Set(results.compactMap { $0.1.first { $0.name == "close_reason" }?.stringValue })
-        #expect(reasons.isSuperset(of: ["stream-time", "idle-timeout"]), "the last windows close on the idle timeout")
+        // Sessions here never pause for a gap: each closes where the maximum duration cuts it.
+        let closedByStreamTime = window.contains("session_gap") ? "maximum-duration" : "stream-time"
+        #expect(reasons.isSuperset(of: [closedByStreamTime, "idle-timeout"]), "the last windows close on the idle timeout")
     }
 
     /// Runs a pipeline on a thread until `stop`; returns a function that stops it and waits.

@@ -11,6 +11,9 @@ public struct ClosedWindow: Sendable {
     /// Per partition, the first and last offset of the batch's records.
     public let offsetRanges: [OffsetRange]
     public let recordCount: Int
+    /// Session windows: per partition, the stream time when the batch's first input arrived
+    /// (``ClosedBatch/inputStreamTimes``).
+    public var inputStreamTimes: [Int32: Int64] = [:]
     /// One JSON document per output (sorted keys), or why the function failed.
     public let outcome: Result<[[UInt8]], FunctionError>
     /// The batch's records in batch order when the function failed; empty otherwise.

@@ -29,8 +29,10 @@ extension TypedFunctionPipeline {
                 RecordCoordinates(partition: $0.partition, offset: $0.offset, eventTime: $0.eventTime, key: $0.key)
             }
         }
-        return ClosedWindow(
+        var window = ClosedWindow(
             window: closed.batch.window, key: closed.batch.key, reason: closed.reason, offsetRanges: closed.offsetRanges,
             recordCount: closed.batch.records.count, outcome: outcome, failedRecords: failed, functionDuration: duration)
+        window.inputStreamTimes = closed.inputStreamTimes
+        return window
     }
 }

@@ -59,17 +59,7 @@ public struct PipelineConfiguration: Sendable {
             let key = error.parameter.map { "\(node.path).parameters.\($0)" } ?? "\(node.path).function"
             throw ConfigurationError(key: key, error.message)
         }
-        let window = node.child("window")
-        _ = try window.mapping(allowedKeys: ["size", "advance", "grace"])
-        let size = try window.child("size").duration()
-        let specification: WindowSpecification
-        do {
-            specification = try WindowSpecification(
-                size: size, advance: try window.child("advance").duration(default: size),
-                grace: try window.child("grace").duration(default: 0, allowZero: true))
-        } catch let error as WindowSpecificationError {
-            throw ConfigurationError(key: "\(window.path)", error.message)
-        }
+        let specification = try Self.windowSpecification(node.child("window"))
         do {
             engine = try EngineConfiguration(
                 window: specification, scope: try node.child("scope").choice(default: BatchScope.key),
@@ -87,6 +77,36 @@ public struct PipelineConfiguration: Sendable {
         maximumBufferedBytes = try node.child("max_buffered_bytes").integer(
             default: 256 << 20, allowed: (1 << 20)...(1 << 40))
         _ = mapping
+    }
+
+    /// The `window` mapping: fixed windows (`size`, optional `advance`) or session windows
+    /// (`session_gap`, optional `max_duration`), each with an optional `grace`; one kind only.
+    static func windowSpecification(_ window: ConfigurationNode) throws -> WindowSpecification {
+        let fixedKeys = ["size", "advance"]
+        let sessionKeys = ["session_gap", "max_duration"]
+        let mapping = try window.mapping(allowedKeys: Set(fixedKeys + sessionKeys + ["grace"]))
+        let present = Set(mapping.keys)
+        let grace = try window.child("grace").duration(default: 0, allowZero: true)
+        do {
+            if present.contains("session_gap") {
+                if let fixed = fixedKeys.first(where: present.contains) {
+                    throw ConfigurationError(
+                        key: "\(window.path).\(fixed)",
+                        "cannot be combined with session_gap: a window is either fixed (size, advance) or a session (session_gap, max_duration)")
+                }
+                return try .session(
+                    gap: try window.child("session_gap").duration(),
+                    grace: grace,
+                    maximumDuration: try window.child("max_duration").duration(default: WindowSpecification.defaultMaximumSessionDuration))
+            }
+            if present.contains("max_duration") {
+                throw ConfigurationError(key: "\(window.path).max_duration", "applies to session windows only: add session_gap, or remove it")
+            }
+            let size = try window.child("size").duration()
+            return try WindowSpecification(size: size, advance: try window.child("advance").duration(default: size), grace: grace)
+        } catch let error as WindowSpecificationError {
+            throw ConfigurationError(key: "\(window.path)", error.message)
+        }
     }
 
     /// A pipeline that wrote to the topic it reads would read its own results and dead letters

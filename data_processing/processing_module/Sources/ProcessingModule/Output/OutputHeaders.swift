@@ -10,9 +10,10 @@ public enum OutputHeaders {
     // MARK: Results
 
     /// `function`, `function_version`, `pipeline`, `input_topic`, `window_start`, `window_end`,
-    /// `record_count`, `close_reason`, `input_offsets` (`partition:first-last,...`).
+    /// `record_count`, `close_reason`, `input_offsets` (`partition:first-last,...`); session
+    /// windows add `input_stream_times` (`partition:ms,...`) when a stream time preceded them.
     public static func encode(_ provenance: Provenance) -> [KafkaHeader] {
-        [
+        var headers = [
             KafkaHeader("function", provenance.function),
             KafkaHeader("function_version", provenance.functionVersion),
             KafkaHeader("pipeline", provenance.pipeline),
@@ -23,6 +24,10 @@ public enum OutputHeaders {
             KafkaHeader("close_reason", provenance.closeReason.rawValue),
             KafkaHeader("input_offsets", provenance.inputOffsets.map(\.description).joined(separator: ",")),
         ]
+        if !provenance.inputStreamTimes.isEmpty {
+            headers.append(KafkaHeader("input_stream_times", Provenance.describe(streamTimes: provenance.inputStreamTimes)))
+        }
+        return headers
     }
 
     /// Reads a result's provenance from its headers and key; the error names the first bad header.
@@ -40,11 +45,15 @@ public enum OutputHeaders {
         guard let reason = CloseReason(rawValue: reasonText) else {
             throw ProvenanceError("the header 'close_reason' is not one of \(CloseReason.allCases.map(\.rawValue)): '\(reasonText)'")
         }
-        return Provenance(
+        var provenance = Provenance(
             pipeline: try fields.required("pipeline"), function: try fields.required("function"),
             functionVersion: try fields.required("function_version"), inputTopic: try fields.required("input_topic"),
             window: window, key: keyText, recordCount: Int(try fields.integer("record_count")), closeReason: reason,
             inputOffsets: try Provenance.offsetRanges(try fields.required("input_offsets")))
+        if let streamTimes = fields["input_stream_times"] {
+            provenance.inputStreamTimes = try Provenance.streamTimes(streamTimes)
+        }
+        return provenance
     }
 
     // MARK: Dead letters

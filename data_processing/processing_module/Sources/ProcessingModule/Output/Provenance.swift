@@ -16,6 +16,9 @@ public struct Provenance: Sendable, Hashable {
     public var recordCount: Int
     public var closeReason: CloseReason
     public var inputOffsets: [OffsetRange]
+    /// Session windows: per partition, the stream time when the window's first input of that
+    /// partition arrived (absent: none preceded it), so `verify` judges lateness as `run` did.
+    public var inputStreamTimes: [Int32: Int64] = [:]
 
     public init(
         pipeline: String, function: String, functionVersion: String, inputTopic: String, window: Window, key: String?,
@@ -30,6 +33,24 @@ public struct Provenance: Sendable, Hashable {
         self.recordCount = recordCount
         self.closeReason = closeReason
         self.inputOffsets = inputOffsets
+    }
+
+    /// `partition:stream time` pairs separated by commas, by partition.
+    public static func describe(streamTimes: [Int32: Int64]) -> String {
+        streamTimes.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
+    }
+
+    /// Parses ``describe(streamTimes:)``.
+    public static func streamTimes(_ text: String) throws(ProvenanceError) -> [Int32: Int64] {
+        var times: [Int32: Int64] = [:]
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, let partition = Int32(parts[0]), let time = Int64(parts[1]), partition >= 0 else {
+                throw ProvenanceError("the header 'input_stream_times' has a bad entry '\(item)'")
+            }
+            times[partition] = time
+        }
+        return times
     }
 
     /// Parses `partition:first-last` ranges separated by commas (``OffsetRange/description``).

@@ -114,10 +114,11 @@ public struct PipelineProcessor {
         for window in closed {
             counters.windowsClosed += 1
             functionDurations.append(window.functionDuration)
-            let provenance = Provenance(
+            var provenance = Provenance(
                 pipeline: configuration.name, function: configuration.function.name,
                 functionVersion: configuration.function.version, inputTopic: configuration.inputTopic, window: window.window,
                 key: window.key, recordCount: window.recordCount, closeReason: window.reason, inputOffsets: window.offsetRanges)
+            provenance.inputStreamTimes = window.inputStreamTimes
             switch window.outcome {
             case .success(let values):
                 counters.recordsOut += values.count

@@ -96,6 +96,14 @@ public struct ParityCheck {
         }
         let window = provenance.window
         let specification = configuration.engine.window
+        if specification.isSession {
+            // A session lies inside one multiple of the maximum duration.
+            let bucketStart = window.start - ((window.start % specification.size) + specification.size) % specification.size
+            if window.end > bucketStart + specification.size {
+                return "its window \(window) crosses a multiple of the sessions' maximum duration (\(specification))"
+            }
+            return nil
+        }
         if window.end - window.start != specification.size || window.start.isMultiple(of: specification.advance) == false {
             return "its window \(window) does not fit the configured windows (\(specification))"
         }
@@ -103,12 +111,32 @@ public struct ParityCheck {
     }
 
     /// The window's results recomputed from its input records.
+    ///
+    /// Session windows: every record of the ranges is fed, in offset order, partition after
+    /// partition, each partition starting from the stream time its first input met
+    /// (`input_stream_times`). Lateness then falls as it did in `run`: a record of the session's key
+    /// at or after the session's start is late exactly when it was (the stream time before the
+    /// ranges is at most the first input's event time plus grace), and the session cannot close
+    /// before its last input is fed, so it forms exactly as it did.
     private func recompute(_ provenance: Provenance, _ inputs: [Int32: [StoredRecord]]) -> Recomputed {
         var processor = PipelineProcessor(configuration: configuration, clock: ManualClock(0))
+        let sessions = configuration.engine.window.isSession
+        if sessions {
+            for range in provenance.inputOffsets {
+                let streamTime = provenance.inputStreamTimes[range.partition]
+                let checkpoint = OffsetCheckpoint(
+                    committedOffset: range.first, progressOffset: range.first, streamTime: streamTime, closedThrough: nil,
+                    windowSpecification: configuration.engine.window, replayStreamTime: streamTime)
+                _ = processor.assign(
+                    range.partition,
+                    committed: CommittedOffset(
+                        TopicPartition(configuration.inputTopic, range.partition), offset: range.first, metadata: checkpoint.metadata))
+            }
+        }
         var fed = 0
-        for range in provenance.inputOffsets {
+        for range in provenance.inputOffsets.sorted(by: { $0.partition < $1.partition }) {
             for record in inputs[range.partition] ?? [] where (range.first...range.last).contains(record.offset) {
-                guard belongs(record, to: provenance) else { continue }
+                guard sessions || belongs(record, to: provenance) else { continue }
                 fed += 1
                 _ = withOptionalBytes(record.key) { key in
                     withOptionalBytes(record.value) { value in
@@ -123,7 +151,8 @@ public struct ParityCheck {
             guard case .result(let result) = output, result.provenance.window == provenance.window else { return nil }
             return result
         }
-        return Recomputed(values: results.map(\.value), recordCount: results.first?.provenance.recordCount, fed: fed)
+        let matching = sessions ? results.filter { $0.provenance.key == provenance.key } : results
+        return Recomputed(values: matching.map(\.value), recordCount: matching.first?.provenance.recordCount, fed: fed)
     }
 
     private func belongs(_ record: StoredRecord, to provenance: Provenance) -> Bool {

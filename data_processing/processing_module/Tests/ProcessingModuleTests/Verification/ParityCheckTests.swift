@@ -53,8 +53,11 @@ struct ParityCheckTests {
         }
     }
 
-    @Test("results recomputed from their input offsets are identical, in key and global scope, tumbling and hopping",
-          arguments: [("{size: 10s, grace: 2s}", "key"), ("{size: 10s, advance: 5s}", "key"), ("{size: 10s}", "global")])
+    @Test("results recomputed from their input offsets are identical, in key and global scope, tumbling, hopping and sessions",
+          arguments: [
+              ("{size: 10s, grace: 2s}", "key"), ("{size: 10s, advance: 5s}", "key"), ("{size: 10s}", "global"),
+              ("{session_gap: 3s, grace: 2s, max_duration: 10s}", "key"), ("{session_gap: 1500ms, max_duration: 5s}", "global"),
+          ])
     func identical(window: String, scope: String) throws {
         let service = try ServiceConfiguration(
             yaml: """
@@ -73,9 +76,11 @@ struct ParityCheckTests {
         #expect(report.matched == outputs.count)
     }
 
-    @Test("an altered result, a missing one and a conflicting redelivery are reported; identical redeliveries are not")
-    func differences() throws {
-        let service = try Self.service()
+    @Test(
+        "an altered result, a missing one and a conflicting redelivery are reported; identical redeliveries are not",
+        arguments: ["{size: 10s, grace: 2s}", "{session_gap: 3s, grace: 2s, max_duration: 10s}"])
+    func differences(window: String) throws {
+        let service = try Self.service(window: window)
         let inputs = Self.inputs()
         var outputs = Self.outputs(service, inputs)
         let check = try ParityCheck(configuration: service.pipelines[0])
