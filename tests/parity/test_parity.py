@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 from parity_support import DIES_WITH_TEST, processing_module
 
@@ -35,7 +36,7 @@ def readings() -> pd.DataFrame:
     return frame.iloc[order].reset_index(drop=True)
 
 
-def pipelines_file(directory: Path, bootstrap: str) -> Path:
+def pipelines_file(directory: Path, bootstrap: str, window: str) -> Path:
     path = directory / "pipelines.yaml"
     path.write_text(
         f"""kafka: {{bootstrap.servers: "{bootstrap}"}}
@@ -46,7 +47,7 @@ pipelines:
     output: statistics
     dead_letters: dead
     function: function_a
-    window: {{size: 20s, grace: 5s}}
+    window: {{{window}}}
     event_time_field: ts
     idle_timeout: 1s
     max_clock_skew: off
@@ -90,14 +91,25 @@ def identity(key, start, end, count, output) -> tuple:
     return (key, int(start), int(end), int(count), json.dumps(canonical, sort_keys=True))
 
 
-def test_run_windows_replay_and_the_module_agree_and_verify_finds_an_altered_result(broker, tmp_path):
+WINDOWS = {
+    # 90 tumbling windows of 20 s per sensor.
+    "tumbling": ("size: 20s, grace: 5s", {"size": "20s", "grace": "5s"}, 90),
+    # A reading every 2 s per sensor never leaves a 5 s gap: one session per sensor, cut at every
+    # minute (the 30 minutes start 20 s into one, so they touch 31).
+    "sessions": ("session_gap: 5s, grace: 5s, max_duration: 1m", {"session_gap": "5s", "grace": "5s", "max_duration": "1m"}, 31),
+}
+
+
+@pytest.mark.parametrize("shape", list(WINDOWS))
+def test_run_windows_replay_and_the_module_agree_and_verify_finds_an_altered_result(broker, tmp_path, shape):
     binary = str(processing_module())
     frame = readings()
-    config = pipelines_file(tmp_path, broker)
+    window_yaml, window_arguments, windows_per_sensor = WINDOWS[shape]
+    config = pipelines_file(tmp_path, broker, window_yaml)
 
     # 1. The notebook paths: the DataFrame's columns as typed buffers, and its rows as JSON lines.
-    notebook = sf.run_windows(frame, "function_a", size="20s", grace="5s", time="ts", key="sensor", via="columns")
-    as_json = sf.run_windows(frame, "function_a", size="20s", grace="5s", time="ts", key="sensor", via="json")
+    notebook = sf.run_windows(frame, "function_a", **window_arguments, time="ts", key="sensor", via="columns")
+    as_json = sf.run_windows(frame, "function_a", **window_arguments, time="ts", key="sensor", via="json")
     pd.testing.assert_frame_equal(notebook, as_json, check_exact=True)
     assert notebook.attrs["run"].counts["late"] == 0 and notebook.attrs["run"].counts["dead_letters"] == 0
     output_columns = [column for column in notebook.columns if column not in sf.api.WINDOW_COLUMNS]
@@ -136,7 +148,7 @@ def test_run_windows_replay_and_the_module_agree_and_verify_finds_an_altered_res
         for line in map(json.loads, replayed.stdout.splitlines())
     )
 
-    assert len(from_notebook) == 90 * SENSORS
+    assert len(from_notebook) == windows_per_sensor * SENSORS
     assert from_module == from_notebook
     assert from_replay == from_notebook
 

@@ -141,13 +141,42 @@ def apply(
     return library.call("apply", request, lines)["outputs"]
 
 
+def _window(
+    size: Duration | None, hop: Duration | None, grace: Duration, session_gap: Duration | None, max_duration: Duration | None
+) -> dict[str, int]:
+    """The request's window: fixed (``size``, ``hop``) or sessions (``session_gap``, ``max_duration``), never both."""
+
+    def refuse(message: str, field: str) -> SharedFunctionsError:
+        return SharedFunctionsError("invalid_request", message, {"field": field})
+
+    window = {"grace_ms": milliseconds(grace, "grace")}
+    if session_gap is not None:
+        for name, value in (("size", size), ("hop", hop)):
+            if value is not None:
+                raise refuse(f"{name} cannot be combined with session_gap: windows are fixed (size, hop) or sessions", name)
+        window["session_gap_ms"] = milliseconds(session_gap, "session_gap")
+        if max_duration is not None:
+            window["max_duration_ms"] = milliseconds(max_duration, "max_duration")
+        return window
+    if max_duration is not None:
+        raise refuse("max_duration applies to session windows only: give session_gap", "max_duration")
+    if size is None:
+        raise refuse("give size (fixed windows) or session_gap (session windows)", "size")
+    window["size_ms"] = milliseconds(size, "size")
+    if hop is not None:
+        window["advance_ms"] = milliseconds(hop, "hop")
+    return window
+
+
 def run_windows(
     data: Records,
     function: str,
-    size: Duration,
+    size: Duration | None = None,
     hop: Duration | None = None,
     grace: Duration = 0,
     *,
+    session_gap: Duration | None = None,
+    max_duration: Duration | None = None,
     time: str = "ts",
     key: str | None = None,
     partition: str | None = None,
@@ -175,6 +204,10 @@ def run_windows(
             such as ``"5min"``, ``"5m"``, ``"30s"``, ``"250ms"``, ``"1h"``, ``"2D"``.
         hop: the advance of hopping windows; ``None`` for tumbling windows.
         grace: how long after a window's end it waits for late records.
+        session_gap: session windows instead of ``size``: records whose intervals
+            ``[t, t + session_gap)`` overlap are one session, reported as ``[first, last + gap)``;
+            a record more than ``grace`` behind its partition's stream time is late.
+        max_duration: sessions are cut at every multiple of it (epoch-aligned; default a day).
         time: the event-time column: epoch ms, time-zone-aware datetimes, or ISO-8601 text with a zone.
         key: the key column (values become text); ``None``: one key for all records.
         partition: a column of Kafka partition numbers; ``None``: all rows on partition 0.
@@ -196,9 +229,7 @@ def run_windows(
     """
     if scope not in ("key", "global"):
         raise SharedFunctionsError("invalid_request", f"scope must be 'key' or 'global', found {scope!r}", {"field": "scope"})
-    window = {"size_ms": milliseconds(size, "size"), "grace_ms": milliseconds(grace, "grace")}
-    if hop is not None:
-        window["advance_ms"] = milliseconds(hop, "hop")
+    window = _window(size, hop, grace, session_gap, max_duration)
     request: dict[str, Any] = {"function": function, "parameters": params, "window": window, "time_field": time, "scope": scope}
     if key is not None:
         request["key_field"] = key

@@ -123,6 +123,12 @@ def test_function_b_rows_are_anomalies_with_prefixed_key():
         ({"size": "5m", "key": "device"}, "invalid_column", "'device'"),
         ({"size": "5m", "threshold": 1}, "unknown_parameter", "threshold"),
         ({"size": pd.Timedelta("1us")}, "invalid_request", "whole milliseconds"),
+        ({}, "invalid_request", "size"),
+        ({"size": "5m", "session_gap": "30m"}, "invalid_request", "size cannot be combined with session_gap"),
+        ({"session_gap": "30m", "hop": "1m"}, "invalid_request", "hop cannot be combined"),
+        ({"size": "5m", "max_duration": "1h"}, "invalid_request", "session windows only"),
+        ({"session_gap": 0}, "invalid_window", "gap 0 ms"),
+        ({"session_gap": "2h", "max_duration": "1h"}, "invalid_window", "maximum duration"),
     ],
 )
 def test_bad_arguments_raise_with_the_reason(small_readings, arguments, kind, fragment):
@@ -185,3 +191,59 @@ def test_a_partition_column_gives_each_partition_its_own_stream_time():
     with pytest.warns(UserWarning, match="2 late"):
         single = sf.run_windows(records, "function_a", size="1s", key="sensor")
     assert single.attrs["run"].late["row"].tolist() == [2, 3]
+
+
+def pandas_sessions(frame: pd.DataFrame, gap_ms: int, bucket_ms: int) -> pd.DataFrame:
+    """Sessions per sensor in plain pandas: sorted by time, a new session after a silence of at
+    least the gap or at a multiple of the maximum duration; bounds [first, min(last + gap, cut))."""
+    ordered = frame.sort_values(["sensor", "ts"], kind="stable")
+    bucket = ordered["ts"] // bucket_ms
+    silent = ordered.groupby("sensor")["ts"].diff().fillna(gap_ms) >= gap_ms
+    cut = bucket.ne(bucket.groupby(ordered["sensor"]).shift())
+    session = (silent | cut).cumsum()
+    grouped = ordered.groupby(session)
+    sessions = pd.DataFrame(
+        {
+            "sensor": grouped["sensor"].first(),
+            "start": grouped["ts"].min(),
+            "last": grouped["ts"].max(),
+            "count": grouped["value"].count(),
+            "sum": grouped["value"].sum(),
+            "bucket_end": (grouped["ts"].min() // bucket_ms + 1) * bucket_ms,
+        }
+    )
+    sessions["end"] = np.minimum(sessions["last"] + gap_ms, sessions["bucket_end"])
+    return sessions.reset_index(drop=True)
+
+
+def test_session_windows_match_a_plain_pandas_sessionization():
+    # Machines that run for a while, go idle, and run again; one runs across a maximum-duration cut.
+    random = np.random.default_rng(16)
+    rows = []
+    for sensor in range(4):
+        time_ms = 1_700_000_000_000 + sensor * 1_000
+        for _ in range(400):
+            time_ms += int(random.choice([1_000, 2_000, 3_000, 45_000], p=[0.5, 0.3, 0.15, 0.05]))
+            rows.append({"sensor": f"m{sensor}", "ts": time_ms, "value": float(random.normal(50, 5))})
+    frame = pd.DataFrame(rows).sort_values("ts", kind="stable").reset_index(drop=True)  # arrival in time order
+    result = sf.run_windows(frame, "function_a", session_gap="30s", max_duration="10m", time="ts", key="sensor")
+    expected = pandas_sessions(frame, 30_000, 600_000)
+    actual = result.assign(start=epoch_ms(result["window_start"]), end=epoch_ms(result["window_end"]))
+    merged = expected.merge(actual, left_on=["sensor", "start"], right_on=["key", "start"], suffixes=("", "_swift"))
+    assert len(merged) == len(expected) == len(result) > 40
+    assert (merged["end"] == merged["end_swift"]).all() and (merged["record_count"] == merged["count"]).all()
+    np.testing.assert_allclose(merged["sum_swift"], merged["sum"], rtol=1e-12)
+    reasons = set(result["close_reason"])
+    assert {"stream-time", "maximum-duration", "end-of-input"} <= reasons, reasons
+    as_json = sf.run_windows(frame, "function_a", session_gap="30s", max_duration="10m", time="ts", key="sensor", via="json")
+    pd.testing.assert_frame_equal(result, as_json, check_exact=True)
+
+
+def test_a_record_more_than_grace_behind_its_partition_is_late_for_sessions():
+    rows = [{"sensor": "a", "ts": t, "value": 1.0} for t in (0, 1_000, 2_000, 60_000)] + [{"sensor": "b", "ts": 5_000, "value": 2.0}]
+    with pytest.warns(UserWarning, match="1 late"):
+        result = sf.run_windows(rows, "function_a", session_gap="10s", grace="5s", key="sensor")
+    assert result["record_count"].tolist() == [3, 1]
+    late = result.attrs["run"].late
+    assert len(late) == 1 and late.iloc[0]["row"] == 4 and late.iloc[0]["lateness_ms"] == 55_000 - 5_000
+

@@ -11,6 +11,8 @@ import MicroBatching
 /// ```
 /// `advance_ms` defaults to the size (tumbling), `grace_ms` to 0, `key_field` to none (every
 /// record has the null key), `partition_field` to none (every record on partition 0), `scope` to `key`.
+/// Session windows give `session_gap_ms` (and optionally `max_duration_ms`, default a day)
+/// instead of `size_ms` and `advance_ms`.
 public struct WindowRunRequest: Sendable, Decodable {
     public var function: String
     public var parameters: [String: JSONValue]
@@ -32,6 +34,8 @@ public struct WindowRunRequest: Sendable, Decodable {
         case size = "size_ms"
         case advance = "advance_ms"
         case grace = "grace_ms"
+        case sessionGap = "session_gap_ms"
+        case maximumDuration = "max_duration_ms"
     }
 
     public init(
@@ -56,12 +60,26 @@ public struct WindowRunRequest: Sendable, Decodable {
         partitionField = try container.decodeIfPresent(String.self, forKey: .partitionField)
         scope = try container.decodeIfPresent(BatchScope.self, forKey: .scope) ?? .key
         let window = try container.nestedContainer(keyedBy: WindowKeys.self, forKey: .window)
-        let size = try window.decode(Int64.self, forKey: .size)
-        let advance = try window.decodeIfPresent(Int64.self, forKey: .advance) ?? size
         let grace = try window.decodeIfPresent(Int64.self, forKey: .grace) ?? 0
         do {
-            self.window = try WindowSpecification(size: size, advance: advance, grace: grace)
-        } catch {
+            if let gap = try window.decodeIfPresent(Int64.self, forKey: .sessionGap) {
+                if let fixed = [WindowKeys.size, .advance].first(where: window.contains) {
+                    throw RunError.invalidRequest(
+                        "window.\(fixed.rawValue) cannot be combined with window.session_gap_ms: a window is fixed or a session")
+                }
+                self.window = try .session(
+                    gap: gap, grace: grace,
+                    maximumDuration: try window.decodeIfPresent(Int64.self, forKey: .maximumDuration)
+                        ?? WindowSpecification.defaultMaximumSessionDuration)
+            } else {
+                if window.contains(.maximumDuration) {
+                    throw RunError.invalidRequest("window.max_duration_ms applies to session windows only (give session_gap_ms)")
+                }
+                let size = try window.decode(Int64.self, forKey: .size)
+                self.window = try WindowSpecification(
+                    size: size, advance: try window.decodeIfPresent(Int64.self, forKey: .advance) ?? size, grace: grace)
+            }
+        } catch let error as WindowSpecificationError {
             throw RunError(error)
         }
     }
