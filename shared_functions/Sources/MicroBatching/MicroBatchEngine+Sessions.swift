@@ -169,26 +169,34 @@ extension MicroBatchEngine {
             let store = slot.map { sessionStores[$0] } ?? globalSessions
             for entry in passed {
                 starts.append(total)
-                total += store.sessions[Int(entry.session)].count
+                total += Int(store.sessions[Int(entry.session)].count)
             }
             starts.append(total)
             let storage = batchStorages.take(capacity: total)
             let base = storage.base
             let keys = keys
             let slotPartitions = slotPartitions
+            // Per partition slot of the session: its offset range (a session spans few partitions).
+            var ranges: [(slot: Int32, range: OffsetRange)] = []
             for (index, entry) in passed.enumerated() {
                 let session = store.sessions[Int(entry.session)]
-                var ranges: [Int32: OffsetRange] = [:]
+                ranges.removeAll(keepingCapacity: true)
                 store.forEachRecord(of: entry.session) { record in
-                    let partition = slotPartitions[Int(store.recordSlots[record])]
+                    let recordSlot = store.recordSlots[record]
+                    let partition = slotPartitions[Int(recordSlot)]
                     let offset = store.offsets[record]
                     (base + storage.count).initialize(
                         to: BatchRecord(
                             eventTime: store.times[record], partition: partition, offset: offset, key: keys.text(store.keys[record]),
                             value: store.payloads[record]!))
                     storage.count += 1
-                    let range = ranges[partition] ?? OffsetRange(partition: partition, first: offset, last: offset)
-                    ranges[partition] = OffsetRange(partition: partition, first: min(range.first, offset), last: max(range.last, offset))
+                    if let position = ranges.firstIndex(where: { $0.slot == recordSlot }) {
+                        let range = ranges[position].range
+                        ranges[position].range = OffsetRange(
+                            partition: partition, first: min(range.first, offset), last: max(range.last, offset))
+                    } else {
+                        ranges.append((recordSlot, OffsetRange(partition: partition, first: offset, last: offset)))
+                    }
                 }
                 WindowBatch<Payload>.sortCanonically(
                     UnsafeMutableBufferPointer(start: base + starts[index], count: starts[index + 1] - starts[index]))
@@ -197,14 +205,14 @@ extension MicroBatchEngine {
                     alreadySorted: BatchRecords(storage: storage, range: starts[index]..<starts[index + 1]))
                 var closedBatch =
                     ranges.count == 1
-                    ? ClosedBatch(batch: batch, reason: reason ?? entry.reason, offsetRange: ranges.values.first!)
+                    ? ClosedBatch(batch: batch, reason: reason ?? entry.reason, offsetRange: ranges[0].range)
                     : ClosedBatch(
-                        batch: batch, reason: reason ?? entry.reason, offsetRanges: ranges.values.sorted { $0.partition < $1.partition })
-                for (slotNumber, partition) in slotPartitions.enumerated() {
-                    guard let range = ranges[partition], slots[slotNumber]?.partition == partition,
-                        case .some(.some(let streamTime)) = store.streamTimeBefore(slot: Int32(slotNumber), offset: range.first)
-                    else { continue }
-                    closedBatch.streamTimes[partition] = streamTime
+                        batch: batch, reason: reason ?? entry.reason,
+                        offsetRanges: ranges.map(\.range).sorted { $0.partition < $1.partition })
+                for (recordSlot, range) in ranges {
+                    if case .some(.some(let streamTime)) = store.streamTimeBefore(slot: recordSlot, offset: range.first) {
+                        closedBatch.streamTimes[range.partition] = streamTime
+                    }
                 }
                 closed.append(closedBatch, partition: slot.map { slotPartitions[$0] } ?? 0, key: slot == nil ? 0 : session.key)
             }

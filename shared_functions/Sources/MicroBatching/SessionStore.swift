@@ -52,8 +52,8 @@ struct SessionStore<Payload> {
     @usableFromInline var closedThrough: Int64?
     /// Sessions ending at or before this were emitted before a restore: passing drops them.
     @usableFromInline var emittedThrough: Int64?
-    /// Per partition slot: the records held, in arrival order (fronts released lazily).
-    @usableFromInline var heldBySlot: [Int32: HeldQueue] = [:]
+    /// Per partition slot (indexed by slot): the records held, in arrival order (fronts released lazily).
+    @usableFromInline var heldBySlot: [HeldQueue] = []
 
     @inlinable
     init(window: WindowSpecification) {
@@ -94,8 +94,7 @@ struct SessionStore<Payload> {
         streamTimeBefore: Int64?
     ) {
         let record = newRecord(slot: slot, eventTime: eventTime, offset: offset, key: key, payload: payload, byteCount: byteCount)
-        heldBySlot[Int32(slot), default: HeldQueue()].append(
-            HeldRecord(record: record, generation: recordGenerations[Int(record)], offset: offset, streamTimeBefore: streamTimeBefore))
+        hold(slot: slot, HeldRecord(record: record, generation: recordGenerations[Int(record)], offset: offset, streamTimeBefore: streamTimeBefore))
         let recordBucketEnd = bucketEnd(of: eventTime)
         let intervalEnd = min(eventTime + gap, recordBucketEnd)
         if Int(sessionKey) >= openByKey.count {
@@ -126,14 +125,17 @@ struct SessionStore<Payload> {
         }
         if target < 0 {
             target = newSession(key: sessionKey, bucketEnd: recordBucketEnd, record: record, eventTime: eventTime)
+            // Ends only grow: the heap keeps this lower bound, raised when it comes up (``advanceClosedThrough(to:reason:)``).
+            pushEnd(sessions[Int(target)].end, session: target)
         } else {
             link(record, into: target, eventTime: eventTime)
         }
-        let end = sessions[Int(target)].end
-        if end != sessions[Int(target)].pushedEnd {
-            sessions[Int(target)].pushedEnd = end
-            pushEnd(end, session: target)
-        }
+    }
+
+    @inlinable
+    mutating func hold(slot: Int, _ record: HeldRecord) {
+        if slot >= heldBySlot.count { heldBySlot.append(contentsOf: repeatElement(HeldQueue(), count: slot + 1 - heldBySlot.count)) }
+        heldBySlot[slot].append(record)
     }
 
     @inlinable
@@ -164,8 +166,8 @@ struct SessionStore<Payload> {
     @inlinable
     mutating func newSession(key: KeyID, bucketEnd: Int64, record: Int32, eventTime: Int64) -> Int32 {
         let session = Session(
-            key: key, bucketEnd: bucketEnd, first: eventTime, last: eventTime, gap: gap, head: record, tail: record,
-            nextOfKey: openByKey[Int(key)])
+            key: key, bucketEnd: bucketEnd, first: eventTime, last: eventTime, end: min(eventTime + gap, bucketEnd), head: record,
+            tail: record, nextOfKey: openByKey[Int(key)])
         let number: Int32
         if let free = freeSessions.popLast() {
             number = free
@@ -186,7 +188,7 @@ struct SessionStore<Payload> {
         nextRecord[Int(tail)] = record
         sessions[Int(session)].tail = record
         sessions[Int(session)].count += 1
-        sessions[Int(session)].include(eventTime)
+        sessions[Int(session)].include(eventTime, gap: gap)
     }
 
     /// Moves every record of `source` to `target` (the caller unlinks and releases `source`).
@@ -196,8 +198,8 @@ struct SessionStore<Payload> {
         nextRecord[Int(sessions[Int(target)].tail)] = other.head
         sessions[Int(target)].tail = other.tail
         sessions[Int(target)].count += other.count
-        sessions[Int(target)].include(other.first)
-        sessions[Int(target)].include(other.last)
+        sessions[Int(target)].include(other.first, gap: gap)
+        sessions[Int(target)].include(other.last, gap: gap)
     }
 
     /// Frees a session number (its records are the caller's).
@@ -238,11 +240,11 @@ struct SessionStore<Payload> {
         }
     }
 
-    /// Whether a heap entry still describes an open session's current end.
+    /// Whether a heap entry belongs to an open session (its end is a lower bound of the session's).
     @inlinable
     func isCurrent(_ entry: HeapEntry) -> Bool {
         let session = sessions[Int(entry.session)]
-        return session.alive && !session.passed && session.generation == entry.generation && session.end == entry.end
+        return session.alive && !session.passed && session.generation == entry.generation
     }
 
     // MARK: Closing
@@ -258,6 +260,11 @@ struct SessionStore<Payload> {
         while let top = endHeap.first, top.end <= candidate {
             popEnd()
             guard isCurrent(top) else { continue }
+            let end = sessions[Int(top.session)].end
+            if end > top.end {
+                pushEnd(end, session: top.session)
+                continue
+            }
             unlinkOpen(top.session)
             let session = sessions[Int(top.session)]
             if let emittedThrough, session.end <= emittedThrough {
@@ -276,14 +283,13 @@ struct SessionStore<Payload> {
     /// `closedThrough` to the last of their ends.
     @inlinable
     mutating func passAll(reason: CloseReason) -> [(slot: Int, count: Int, bytes: Int)] {
-        let last = endHeap.filter(isCurrent).map(\.end).max()
-        guard let last else { return [] }
+        guard let last = latestOpenEnd else { return [] }
         return advanceClosedThrough(to: last, reason: reason)
     }
 
     /// The largest end of an open session, if any.
     @inlinable
-    var latestOpenEnd: Int64? { endHeap.filter(isCurrent).map(\.end).max() }
+    var latestOpenEnd: Int64? { sessions.lazy.filter { $0.alive && !$0.passed }.map(\.end).max() }
 
     @inlinable
     mutating func unlinkOpen(_ session: Int32) {
@@ -330,46 +336,55 @@ struct SessionStore<Payload> {
     /// Frees the records of `session`; returns what each slot lost.
     @inlinable
     mutating func releaseRecords(of session: Int32) -> [(slot: Int, count: Int, bytes: Int)] {
-        var bySlot: [Int32: (count: Int, bytes: Int)] = [:]
+        var bySlot: [(slot: Int, count: Int, bytes: Int)] = []
         var record = sessions[Int(session)].head
         while record >= 0 {
             let index = Int(record)
             let following = nextRecord[index]
-            bySlot[recordSlots[index], default: (0, 0)].count += 1
-            bySlot[recordSlots[index], default: (0, 0)].bytes += Int(byteCounts[index])
+            let slot = Int(recordSlots[index])
+            if let position = bySlot.firstIndex(where: { $0.slot == slot }) {
+                bySlot[position].count += 1
+                bySlot[position].bytes += Int(byteCounts[index])
+            } else {
+                bySlot.append((slot, 1, Int(byteCounts[index])))
+            }
             payloads[index] = nil
             recordGenerations[index] &+= 1
             nextRecord[index] = -1
             freeRecords.append(record)
             record = following
         }
-        for slot in bySlot.keys { trimHeld(slot: slot) }
-        return bySlot.map { (Int($0.key), $0.value.count, $0.value.bytes) }
+        for entry in bySlot { trimHeld(slot: entry.slot) }
+        return bySlot
     }
 
     /// Drops released records from the front of `slot`'s queue.
     @inlinable
-    mutating func trimHeld(slot: Int32) {
-        guard var queue = heldBySlot.removeValue(forKey: slot) else { return }
-        while let front = queue.front, recordGenerations[Int(front.record)] != front.generation { queue.removeFront() }
-        if !queue.isEmpty { heldBySlot[slot] = queue }
+    mutating func trimHeld(slot: Int) {
+        guard slot < heldBySlot.count else { return }
+        while let front = heldBySlot[slot].front, recordGenerations[Int(front.record)] != front.generation {
+            heldBySlot[slot].removeFront()
+        }
     }
 
     // MARK: Progress
 
     /// The lowest offset `slot` still holds, if any.
     @inlinable
-    func lowestOffset(slot: Int) -> Int64? { heldBySlot[Int32(slot)]?.front?.offset }
+    func lowestOffset(slot: Int) -> Int64? { slot < heldBySlot.count ? heldBySlot[slot].front?.offset : nil }
 
     /// The stream time when `slot`'s lowest held record arrived; `nil` when it holds none.
     @inlinable
-    func replayStreamTime(slot: Int) -> Int64?? { heldBySlot[Int32(slot)]?.front.map(\.streamTimeBefore) }
+    func replayStreamTime(slot: Int) -> Int64?? {
+        slot < heldBySlot.count ? heldBySlot[slot].front.map(\.streamTimeBefore) : nil
+    }
 
     /// The stream time when `slot`'s record at `offset` arrived, if that record is held (`.some(nil)`:
     /// no record preceded it).
     @inlinable
     func streamTimeBefore(slot: Int32, offset: Int64) -> Int64?? {
-        guard let queue = heldBySlot[slot] else { return nil }
+        guard Int(slot) < heldBySlot.count else { return nil }
+        let queue = heldBySlot[Int(slot)]
         var low = queue.start
         var high = queue.entries.count
         while low < high {
@@ -391,7 +406,7 @@ struct SessionStore<Payload> {
     @inlinable
     mutating func remove(slot: Int) {
         var streamTimesBefore: [Int32: Int64?] = [:]
-        for queue in heldBySlot.values {
+        for queue in heldBySlot {
             for entry in queue.entries[queue.start...] where recordGenerations[Int(entry.record)] == entry.generation {
                 streamTimesBefore[entry.record] = entry.streamTimeBefore
             }
@@ -419,7 +434,7 @@ struct SessionStore<Payload> {
             var session = sessions[Int(entry.session)]
             session.head = copied[0]
             session.tail = copied[copied.count - 1]
-            session.count = copied.count
+            session.count = Int32(copied.count)
             session.nextOfKey = -1
             session.generation = 0
             rebuilt.sessions.append(session)
@@ -444,14 +459,15 @@ struct SessionStore<Payload> {
                 streamTimeBefore: streamTimesBefore[Int32(record)] ?? nil)
         }
         // Every slot's queue again in offset order.
-        for queue in rebuilt.heldBySlot.values {
+        for queue in rebuilt.heldBySlot {
             for entry in queue.entries[queue.start...] {
                 held.append((rebuilt.recordSlots[Int(entry.record)], entry.offset, entry.record, entry.streamTimeBefore))
             }
         }
-        rebuilt.heldBySlot = [:]
+        rebuilt.heldBySlot = []
         for entry in held.sorted(by: { ($0.slot, $0.offset) < ($1.slot, $1.offset) }) {
-            rebuilt.heldBySlot[entry.slot, default: HeldQueue()].append(
+            rebuilt.hold(
+                slot: Int(entry.slot),
                 HeldRecord(
                     record: entry.record, generation: rebuilt.recordGenerations[Int(entry.record)], offset: entry.offset,
                     streamTimeBefore: entry.before))
@@ -488,48 +504,51 @@ struct SessionStore<Payload> {
                 sessions[number].nextOfKey = remapped[Int(key)]
                 remapped[Int(key)] = Int32(number)
             }
-            forEachRecord(of: Int32(number)) { record in keys[record] = newIDs[Int(keys[record])] }
+            // A plain loop: writing `keys` from a closure over `self` would copy the array per session.
+            var record = sessions[number].head
+            while record >= 0 {
+                keys[Int(record)] = newIDs[Int(keys[Int(record)])]
+                record = nextRecord[Int(record)]
+            }
         }
         openByKey = remapped
     }
 }
 
-/// One session: its key, bucket, first and last event time, its records' list, and its place
-/// among the key's open sessions.
+/// One session: its key, bucket, first and last event time and end, its records' list, and its
+/// place among the key's open sessions.
 @usableFromInline
 struct Session {
     @usableFromInline var key: KeyID
-    @usableFromInline let bucketEnd: Int64
-    @usableFromInline var first: Int64
-    @usableFromInline var last: Int64
-    @usableFromInline let gap: Int64
     @usableFromInline var head: Int32
     @usableFromInline var tail: Int32
-    @usableFromInline var count = 1
     @usableFromInline var nextOfKey: Int32
-    /// The end last pushed on the heap (an entry with another end is stale).
-    @usableFromInline var pushedEnd: Int64 = .min
+    @usableFromInline var count: Int32 = 1
     @usableFromInline var generation: UInt32 = 0
+    @usableFromInline var first: Int64
+    @usableFromInline var last: Int64
+    /// `min(last + gap, bucketEnd)`: the session is `[first, end)`.
+    @usableFromInline var end: Int64
+    @usableFromInline let bucketEnd: Int64
     @usableFromInline var alive = true
     @usableFromInline var passed = false
 
     @inlinable
-    init(key: KeyID, bucketEnd: Int64, first: Int64, last: Int64, gap: Int64, head: Int32, tail: Int32, nextOfKey: Int32) {
-        (self.key, self.bucketEnd, self.first, self.last, self.gap) = (key, bucketEnd, first, last, gap)
+    init(key: KeyID, bucketEnd: Int64, first: Int64, last: Int64, end: Int64, head: Int32, tail: Int32, nextOfKey: Int32) {
+        (self.key, self.bucketEnd, self.first, self.last, self.end) = (key, bucketEnd, first, last, end)
         (self.head, self.tail, self.nextOfKey) = (head, tail, nextOfKey)
     }
-
-    /// `[first, min(last + gap, bucket end))`.
-    @inlinable
-    var end: Int64 { min(last + gap, bucketEnd) }
 
     @inlinable
     var window: Window { Window(uncheckedStart: first, end: end) }
 
     @inlinable
-    mutating func include(_ eventTime: Int64) {
+    mutating func include(_ eventTime: Int64, gap: Int64) {
         if eventTime < first { first = eventTime }
-        if eventTime > last { last = eventTime }
+        if eventTime > last {
+            last = eventTime
+            end = min(last + gap, bucketEnd)
+        }
     }
 }
 

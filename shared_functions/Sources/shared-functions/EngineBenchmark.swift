@@ -16,12 +16,18 @@ struct EngineBenchmark {
     enum Case: String {
         case tumbling
         case hopping
+        case sessions
+
+        /// Sessions need silences: a key is active 30 rounds of 40.
+        var activity: Activity? { self == .sessions ? Activity() : nil }
 
         var window: WindowSpecification {
             get throws {
                 switch self {
                 case .tumbling: try .tumbling(size: 300_000)
                 case .hopping: try .hopping(size: 300_000, advance: 60_000)
+                // A key reads every 30 s while active: a 45 s gap chains its readings.
+                case .sessions: try .session(gap: 45_000)
                 }
             }
         }
@@ -30,7 +36,7 @@ struct EngineBenchmark {
     func run() throws {
         print("engine benchmark: \(records) pre-decoded records, \(keys) keys, one core; keys interned from their bytes per record")
         if let only {
-            let alone = try throughput(try only.window, keys: keys, runFunction: false)
+            let alone = try throughput(try only.window, keys: keys, runFunction: false, activity: only.activity)
             print("\(only.rawValue), engine alone: \(Int(alone.rate)) records/s, \(alone.batches) batches")
             return
         }
@@ -40,23 +46,37 @@ struct EngineBenchmark {
         print("|---|---:|---:|---:|---:|---:|")
         let tumbling = try measure("tumbling 5 min", try Case.tumbling.window, keys: keys)
         let hopping = try measure("hopping 5 min / 1 min", try Case.hopping.window, keys: keys)
+        let sessions = try measure("sessions, gap 45 s (30 readings each)", try Case.sessions.window, keys: keys, activity: Case.sessions.activity)
         _ = try measure("tumbling 5 min", try Case.tumbling.window, keys: 1_000)
         print("")
         print("goal: tumbling, \(keys) keys, engine alone at least 5,000,000 records/s: \(Int(tumbling)) (\(tumbling >= 5e6 ? "met" : "not met"))")
         print("goal: hopping 5 min / 1 min, \(keys) keys, engine alone at least 2,000,000 records/s: \(Int(hopping)) (\(hopping >= 2e6 ? "met" : "not met"))")
+        let ratio = tumbling / sessions
+        print(
+            "goal: sessions within 1.5 times the tumbling rate (tumbling / sessions at most 1.5): "
+                + "\(String(format: "%.2f", ratio)) (\(ratio <= 1.5 ? "met" : "not met"))")
     }
 
     /// Prints one table row; returns the engine-alone rate.
-    private func measure(_ label: String, _ window: WindowSpecification, keys: Int) throws -> Double {
-        let alone = try throughput(window, keys: keys, runFunction: false)
-        let withFunction = try throughput(window, keys: keys, runFunction: true)
+    private func measure(_ label: String, _ window: WindowSpecification, keys: Int, activity: Activity? = nil) throws -> Double {
+        let alone = try throughput(window, keys: keys, runFunction: false, activity: activity)
+        let withFunction = try throughput(window, keys: keys, runFunction: true, activity: activity)
         print("| \(label) | \(keys) | \(Int(alone.rate)) | \(Int(withFunction.rate)) | \(alone.batches) | \(ProcessMemory.peakResident >> 20) |")
         return alone.rate
     }
 
+    /// Which generated readings happen: `nil`, all of them; else a key's reading of round `index / keys`
+    /// is sent while `(round + key) % period < active` (sessions: 30 rounds on, 10 off).
+    struct Activity {
+        var period = 40
+        var active = 30
+    }
+
     /// Records per second through the engine (closing every 65,536 records, as a module closes per
     /// poll), and through `function_a` on each closed batch when `runFunction`.
-    private func throughput(_ window: WindowSpecification, keys: Int, runFunction: Bool) throws -> (rate: Double, batches: Int) {
+    private func throughput(
+        _ window: WindowSpecification, keys: Int, runFunction: Bool, activity: Activity? = nil
+    ) throws -> (rate: Double, batches: Int) {
         // The keys' bytes side by side, as a polled batch's messages hold them.
         var nameBytes: [UInt8] = []
         var nameRanges: [Range<Int>] = []
@@ -85,36 +105,43 @@ struct EngineBenchmark {
         var eventTimes = [Int64](repeating: 0, count: pollSize)
         var values = [NumericField](repeating: NumericField(0), count: pollSize)
         var ids = [KeyID?](repeating: nil, count: pollSize)
+        var indices = [Int](repeating: 0, count: pollSize)
         var elapsed: UInt64 = 0
+        var ingested = 0
         nameBytes.withUnsafeBytes { names in
-            var first = 0
-            while first < records {
-                let count = min(pollSize, records - first)
-                for index in 0..<count {
-                    spellings[index] = UnsafeRawBufferPointer(rebasing: names[nameRanges[(first + index) % keys]])
-                    eventTimes[index] = Int64(first + index) * 1_000 / recordsPerSecond
-                    values[index] = NumericField(20 + Double(random.next() % 1_000) / 100)
+            var next = 0
+            while next < records {
+                var count = 0
+                while count < pollSize, next < records {
+                    defer { next += 1 }
+                    if let activity, (next / keys + next % keys) % activity.period >= activity.active { continue }
+                    indices[count] = next
+                    spellings[count] = UnsafeRawBufferPointer(rebasing: names[nameRanges[next % keys]])
+                    eventTimes[count] = Int64(next) * 1_000 / recordsPerSecond
+                    values[count] = NumericField(20 + Double(random.next() % 1_000) / 100)
+                    count += 1
                 }
+                ingested += count
                 let start = DispatchTime.now().uptimeNanoseconds
                 spellings.withUnsafeBufferPointer { spellings in
                     ids.withUnsafeMutableBufferPointer { ids in
                         engine.keyIDs(spellings: UnsafeBufferPointer(rebasing: spellings[..<count]), into: ids)
                     }
                 }
-                for index in first..<(first + count) {
+                for position in 0..<count {
+                    let index = indices[position]
                     _ = engine.ingest(
-                        partition: Int32(index & 7), offset: Int64(index >> 3), key: ids[index - first] ?? 0,
-                        eventTime: eventTimes[index - first], payload: values[index - first], byteCount: 16, writtenAt: nil, now: 0)
+                        partition: Int32(index & 7), offset: Int64(index >> 3), key: ids[position] ?? 0,
+                        eventTime: eventTimes[position], payload: values[position], byteCount: 16, writtenAt: nil, now: 0)
                     if index & 0xFFFF == 0xFFFF { consume(engine.closeWindows(now: 0)) }
                 }
-                if first + count == records { consume(engine.closeAllWindows()) }
+                if next == records { consume(engine.closeAllWindows()) }
                 elapsed += DispatchTime.now().uptimeNanoseconds - start
-                first += count
             }
         }
         let seconds = Double(elapsed) / 1e9
         if checksum.isNaN { print("unreachable: \(checksum)") }
-        return (Double(records) / seconds, batches)
+        return (Double(ingested) / seconds, batches)
     }
 
     /// Measures memory per buffered record for both payload kinds, each in a fresh process so that
