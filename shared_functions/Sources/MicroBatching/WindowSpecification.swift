@@ -51,24 +51,9 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
 
     /// Creates and validates a specification; `advance == size` means tumbling.
     public init(size: Int64, advance: Int64, grace: Int64 = 0) throws(WindowSpecificationError) {
-        func refuse(_ code: WindowSpecificationError.Code, _ message: String) -> WindowSpecificationError {
-            WindowSpecificationError(code: code, message: message)
-        }
-        guard size > 0 else {
-            throw refuse(.sizeNotPositive, "window size must be greater than 0 ms (size \(size) ms)")
-        }
-        guard advance > 0 else {
-            throw refuse(.advanceNotPositive, "window advance must be greater than 0 ms (advance \(advance) ms)")
-        }
-        guard grace >= 0 else {
-            throw refuse(.graceNegative, "window grace must be 0 ms or more (grace \(grace) ms)")
-        }
-        for (name, value) in [("size", size), ("advance", advance), ("grace", grace)]
-        where value > EventTime.maximumDuration {
-            throw refuse(
-                .durationTooLarge,
-                "window \(name) must be at most \(EventTime.maximumDuration) ms (\(name) \(value) ms)")
-        }
+        let refuse = WindowSpecificationError.init(code:message:)
+        try Self.requirePositive([("size", size, .sizeNotPositive), ("advance", advance, .advanceNotPositive)], kind: "window")
+        try Self.requireBounded([("size", size), ("advance", advance)], grace: grace, kind: "window")
         guard advance <= size else {
             throw refuse(
                 .advanceLargerThanSize,
@@ -102,23 +87,10 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
     }
 
     init(gap: Int64, grace: Int64, maximumDuration: Int64) throws(WindowSpecificationError) {
-        func refuse(_ code: WindowSpecificationError.Code, _ message: String) -> WindowSpecificationError {
-            WindowSpecificationError(code: code, message: message)
-        }
-        guard gap > 0 else {
-            throw refuse(.gapNotPositive, "session gap must be greater than 0 ms (gap \(gap) ms)")
-        }
-        guard maximumDuration > 0 else {
-            throw refuse(.sizeNotPositive, "session maximum duration must be greater than 0 ms (maximum duration \(maximumDuration) ms)")
-        }
-        guard grace >= 0 else {
-            throw refuse(.graceNegative, "window grace must be 0 ms or more (grace \(grace) ms)")
-        }
-        for (name, value) in [("gap", gap), ("maximum duration", maximumDuration), ("grace", grace)]
-        where value > EventTime.maximumDuration {
-            throw refuse(
-                .durationTooLarge, "session \(name) must be at most \(EventTime.maximumDuration) ms (\(name) \(value) ms)")
-        }
+        let refuse = WindowSpecificationError.init(code:message:)
+        try Self.requirePositive(
+            [("gap", gap, .gapNotPositive), ("maximum duration", maximumDuration, .sizeNotPositive)], kind: "session")
+        try Self.requireBounded([("gap", gap), ("maximum duration", maximumDuration)], grace: grace, kind: "session")
         guard gap <= maximumDuration else {
             throw refuse(
                 .gapLongerThanMaximumDuration,
@@ -128,6 +100,26 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
         advance = maximumDuration
         self.grace = grace
         self.gap = gap
+    }
+
+    /// Refuses a value that is not positive, naming it: `<kind> <name> must be greater than 0 ms`.
+    static func requirePositive(
+        _ values: [(name: String, value: Int64, code: WindowSpecificationError.Code)], kind: String
+    ) throws(WindowSpecificationError) {
+        for (name, value, code) in values where value <= 0 {
+            throw WindowSpecificationError(code: code, message: "\(kind) \(name) must be greater than 0 ms (\(name) \(value) ms)")
+        }
+    }
+
+    /// Refuses a negative grace and durations past ``EventTime/maximumDuration``, naming them.
+    static func requireBounded(_ values: [(name: String, value: Int64)], grace: Int64, kind: String) throws(WindowSpecificationError) {
+        guard grace >= 0 else {
+            throw WindowSpecificationError(code: .graceNegative, message: "window grace must be 0 ms or more (grace \(grace) ms)")
+        }
+        for (name, value) in values + [("grace", grace)] where value > EventTime.maximumDuration {
+            throw WindowSpecificationError(
+                code: .durationTooLarge, message: "\(kind) \(name) must be at most \(EventTime.maximumDuration) ms (\(name) \(value) ms)")
+        }
     }
 
     /// `true` for session windows.

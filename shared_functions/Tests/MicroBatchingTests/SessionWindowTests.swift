@@ -69,35 +69,14 @@ struct SessionWindowTests {
                 window: .session(gap: Int64([4, 10, 30][random.int(0...2)]), grace: grace, maximumDuration: [60, 1_000][random.int(0...1)]),
                 scope: scope)
             let partitions = scope == .global ? 1 : random.int(1...3)
-            var events: [(partition: Int32, eventTime: Int64, key: String)] = []
+            var events: [TimedEvent] = []
             var time = Array(repeating: Int64(0), count: partitions)
             for _ in 0..<random.int(20...150) {
                 let partition = random.int(0...(partitions - 1))
-                time[partition] += random.int64(1...(random.chance(0.1) ? 40 : 6))
-                events.append((Int32(partition), time[partition], ["a", "b", "c"][random.int(0...2)]))
+                time[partition] += random.int64(1...(random.chance(0.1) ? 40 : 6))  // some silences end sessions
+                events.append(TimedEvent(partition: Int32(partition), eventTime: time[partition], key: ["a", "b", "c"][random.int(0...2)]))
             }
-            func run(_ order: [(partition: Int32, eventTime: Int64, key: String)]) -> String {
-                var driver = EngineTestDriver(configuration)
-                var offsets: [Int32: Int64] = [:]
-                for event in order {
-                    let offset = offsets[event.partition, default: 0]
-                    offsets[event.partition] = offset + 1
-                    driver.ingest(
-                        InputRecord(
-                            partition: event.partition, offset: offset, key: event.key, eventTime: event.eventTime,
-                            payload: "\(event.partition)/\(event.eventTime)/\(event.key)"))
-                }
-                driver.finish()
-                #expect(driver.late.isEmpty, "seed \(seed): a permutation within grace made a record late")
-                return (0..<3).map { domain in EngineDeterminismTests.output(driver.batches.filter { $0.domain == domain }) }.joined()
-            }
-            let reference = run(events)
-            for _ in 0..<3 {
-                let jittered = events.map { ($0, $0.eventTime + (grace > 0 ? random.int64(0...(grace - 1)) : 0)) }
-                let permuted = jittered.enumerated().sorted { ($0.element.1, $0.offset) < ($1.element.1, $1.offset) }
-                    .map(\.element.0)
-                #expect(run(permuted) == reference, "seed \(seed)")
-            }
+            PermutationCheck.expectInvariant(events, configuration, random: &random, seed: seed)
         }
     }
 
