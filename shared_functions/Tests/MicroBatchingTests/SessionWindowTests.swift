@@ -162,4 +162,26 @@ struct SessionWindowTests {
         let closed = engine.closeAllWindows()
         #expect(closed.map(\.batch.window) == [Window(start: 0, end: 10)!, Window(start: 16, end: 26)!])
     }
+
+    @Test("compacting the key table keeps every open session's key, in both scopes", arguments: [BatchScope.key, .global])
+    func keyCompactionKeepsSessions(scope: BatchScope) throws {
+        let configuration = try EngineConfiguration(window: .session(gap: 100), scope: scope)
+        var engine = MicroBatchEngine<String>(configuration: configuration, clock: ManualClock())
+        var emitted: [ClosedBatch<String>] = []
+        // 70,000 keys, each one reading: sessions close as stream time passes them, and the table
+        // (past 65,536 keys) is compacted at a close while the newest sessions are still open.
+        for index in 0..<70_000 {
+            let key = "key-\(index)"
+            _ = engine.ingest(InputRecord(partition: 0, offset: Int64(index), key: key, eventTime: Int64(index) * 200, payload: key))
+            if index % 5_000 == 4_999 { emitted += engine.closeWindows() }
+        }
+        #expect(engine.keys.count < 70_001, "the table was compacted")
+        _ = engine.ingest(InputRecord(partition: 0, offset: 70_000, key: "key-3", eventTime: 70_000 * 200, payload: "key-3"))
+        emitted += engine.closeAllWindows()
+        #expect(emitted.reduce(0) { $0 + $1.batch.records.count } == 70_001)
+        for closed in emitted {
+            #expect(closed.batch.records.allSatisfy { $0.key == $0.value }, "\(closed.batch.window)")
+            if scope == .key { #expect(closed.batch.key == closed.batch.records.first?.value) }
+        }
+    }
 }
