@@ -181,15 +181,18 @@ extension MicroBatchEngine {
             for (index, entry) in passed.enumerated() {
                 let session = store.sessions[Int(entry.session)]
                 ranges.removeAll(keepingCapacity: true)
+                // Lists run newest first: filled from the end, a session's records are in arrival
+                // order, usually already sorted.
+                var position = starts[index + 1]
                 store.forEachRecord(of: entry.session) { record in
                     let recordSlot = store.recordSlots[record]
                     let partition = slotPartitions[Int(recordSlot)]
                     let offset = store.offsets[record]
-                    (base + storage.count).initialize(
+                    position -= 1
+                    (base + position).initialize(
                         to: BatchRecord(
                             eventTime: store.times[record], partition: partition, offset: offset, key: keys.text(store.keys[record]),
                             value: store.payloads[record]!))
-                    storage.count += 1
                     if let position = ranges.firstIndex(where: { $0.slot == recordSlot }) {
                         let range = ranges[position].range
                         ranges[position].range = OffsetRange(
@@ -198,6 +201,7 @@ extension MicroBatchEngine {
                         ranges.append((recordSlot, OffsetRange(partition: partition, first: offset, last: offset)))
                     }
                 }
+                storage.count = starts[index + 1]
                 WindowBatch<Payload>.sortCanonically(
                     UnsafeMutableBufferPointer(start: base + starts[index], count: starts[index + 1] - starts[index]))
                 let batch = WindowBatch(

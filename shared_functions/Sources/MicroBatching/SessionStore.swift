@@ -10,7 +10,7 @@
 /// its records are final.
 ///
 /// Records live in a slab (columns indexed by record number, freed numbers reused), linked per
-/// session; merging links two lists. Ends sit in a min-heap as lower bounds: a session is pushed
+/// session newest first; merging links two lists. Ends sit in a min-heap as lower bounds: a session is pushed
 /// when it opens, and pushed again with its current end when an older one comes up.
 /// Per partition slot a queue in arrival order (which is offset order) gives the lowest offset
 /// still held and the stream time when it arrived, for checkpoints.
@@ -191,9 +191,10 @@ struct SessionStore<Payload> {
 
     @inlinable
     mutating func link(_ record: Int32, into session: Int32, eventTime: Int64) {
-        let tail = sessions[Int(session)].tail
-        nextRecord[Int(tail)] = record
-        sessions[Int(session)].tail = record
+        // Newest first: the new record points at the old head, so linking writes only the new
+        // record's slot (the old tail, one round of keys old, would be a cache miss).
+        nextRecord[Int(record)] = sessions[Int(session)].head
+        sessions[Int(session)].head = record
         sessions[Int(session)].count += 1
         sessions[Int(session)].include(eventTime, gap: gap)
     }
