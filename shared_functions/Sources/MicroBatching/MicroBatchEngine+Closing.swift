@@ -93,7 +93,12 @@ extension MicroBatchEngine {
                 closed.append(makeGlobalBatch(window, store: globalStore, reason: reason ?? window.reason), partition: 0, key: 0)
             }
         }
-        let released = slot.map { stores[$0].releasePassedPanes() } ?? globalStore.releasePassedPanes()
+        release(slot.map { stores[$0].releasePassedPanes() } ?? globalStore.releasePassedPanes())
+    }
+
+    /// Takes records and bytes freed from windows or sessions off their partitions' accounts.
+    @inlinable
+    mutating func release(_ released: [(slot: Int, count: Int, bytes: Int)]) {
         for entry in released {
             slots[entry.slot]?.liveRecords -= entry.count
             slots[entry.slot]?.liveBytes -= entry.bytes

@@ -24,7 +24,8 @@ extension MicroBatchEngine {
             return .late(
                 LateRecord(
                     partition: partition, offset: offset, key: keys.text(key), eventTime: eventTime,
-                    window: Self.sessionInterval(of: eventTime, window: configuration.window),
+                    window: SessionStore<Payload>.interval(
+                        of: eventTime, gap: configuration.window.gap ?? configuration.window.size, bucket: configuration.window.size),
                     lateness: streamTime - grace - eventTime, payload: payload))
         }
         switch configuration.scope {
@@ -44,14 +45,6 @@ extension MicroBatchEngine {
         return .buffered
     }
 
-    /// `[t, min(t + gap, the next multiple of the maximum duration))`: the session a record at `t`
-    /// opens, or the part of one it covers.
-    @inlinable
-    static func sessionInterval(of eventTime: Int64, window: WindowSpecification) -> Window {
-        let bucketEnd = EventTime.floor(eventTime, toMultipleOf: window.size) + window.size
-        return Window(uncheckedStart: eventTime, end: min(eventTime + (window.gap ?? window.size), bucketEnd))
-    }
-
     // MARK: Closing
 
     /// Moves a session domain's `closedThrough` (`slot` `nil`: the global one) and accounts for
@@ -65,14 +58,6 @@ extension MicroBatchEngine {
                 globalSessions.advanceClosedThrough(to: candidate, reason: reason)
             }
         release(dropped)
-    }
-
-    @inlinable
-    mutating func release(_ released: [(slot: Int, count: Int, bytes: Int)]) {
-        for entry in released {
-            slots[entry.slot]?.liveRecords -= entry.count
-            slots[entry.slot]?.liveBytes -= entry.bytes
-        }
     }
 
     /// ``closeWindows(now:)`` for session windows. The idle rule closes every session of a quiet

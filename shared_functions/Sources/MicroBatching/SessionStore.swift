@@ -78,15 +78,17 @@ struct SessionStore<Payload> {
 
     // MARK: Geometry
 
+    /// The end of the maximum-duration slice holding `eventTime`: its next multiple of `bucket`.
     @inlinable
-    func bucketEnd(of eventTime: Int64) -> Int64 {
+    static func bucketEnd(of eventTime: Int64, bucket: Int64) -> Int64 {
         EventTime.floor(eventTime, toMultipleOf: bucket) + bucket
     }
 
-    /// The interval a record at `eventTime` opens: the session it starts, or the part of one it covers.
+    /// The interval a record at `eventTime` opens, `[t, min(t + gap, its bucket's end))`: the
+    /// session it starts, or the part of one it covers (also what a late record reports).
     @inlinable
-    func interval(of eventTime: Int64) -> Window {
-        Window(uncheckedStart: eventTime, end: min(eventTime + gap, bucketEnd(of: eventTime)))
+    static func interval(of eventTime: Int64, gap: Int64, bucket: Int64) -> Window {
+        Window(uncheckedStart: eventTime, end: min(eventTime + gap, bucketEnd(of: eventTime, bucket: bucket)))
     }
 
     // MARK: Records
@@ -102,8 +104,8 @@ struct SessionStore<Payload> {
     ) {
         let record = newRecord(slot: slot, eventTime: eventTime, offset: offset, key: key, payload: payload, byteCount: byteCount)
         hold(slot: slot, HeldRecord(record: record, generation: recordGenerations[Int(record)], offset: offset, streamTimeBefore: streamTimeBefore))
-        let recordBucketEnd = bucketEnd(of: eventTime)
-        let intervalEnd = min(eventTime + gap, recordBucketEnd)
+        let recordBucketEnd = Self.bucketEnd(of: eventTime, bucket: bucket)
+        let intervalEnd = Self.interval(of: eventTime, gap: gap, bucket: bucket).end
         if Int(sessionKey) >= openByKey.count {
             openByKey.append(contentsOf: repeatElement(-1, count: Int(sessionKey) + 1 - openByKey.count))
         }

@@ -13,7 +13,7 @@ public struct ClosedWindow: Sendable {
     public let recordCount: Int
     /// Session windows: per partition, the stream time when the batch's first input arrived
     /// (``ClosedBatch/inputStreamTimes``).
-    public var inputStreamTimes: [Int32: Int64] = [:]
+    public let inputStreamTimes: [Int32: Int64]
     /// One JSON document per output (sorted keys), or why the function failed.
     public let outcome: Result<[[UInt8]], FunctionError>
     /// The batch's records in batch order when the function failed; empty otherwise.
@@ -23,7 +23,8 @@ public struct ClosedWindow: Sendable {
 
     public init(
         window: Window, key: String?, reason: CloseReason, offsetRanges: [OffsetRange], recordCount: Int,
-        outcome: Result<[[UInt8]], FunctionError>, failedRecords: [RecordCoordinates], functionDuration: Duration
+        outcome: Result<[[UInt8]], FunctionError>, failedRecords: [RecordCoordinates], functionDuration: Duration,
+        inputStreamTimes: [Int32: Int64] = [:]
     ) {
         self.window = window
         self.key = key
@@ -33,6 +34,7 @@ public struct ClosedWindow: Sendable {
         self.outcome = outcome
         self.failedRecords = failedRecords
         self.functionDuration = functionDuration
+        self.inputStreamTimes = inputStreamTimes
     }
 }
 

@@ -29,10 +29,9 @@ extension TypedFunctionPipeline {
                 RecordCoordinates(partition: $0.partition, offset: $0.offset, eventTime: $0.eventTime, key: $0.key)
             }
         }
-        var window = ClosedWindow(
+        return ClosedWindow(
             window: closed.batch.window, key: closed.batch.key, reason: closed.reason, offsetRanges: closed.offsetRanges,
-            recordCount: closed.batch.records.count, outcome: outcome, failedRecords: failed, functionDuration: duration)
-        window.inputStreamTimes = closed.inputStreamTimes
-        return window
+            recordCount: closed.batch.records.count, outcome: outcome, failedRecords: failed, functionDuration: duration,
+            inputStreamTimes: closed.inputStreamTimes)
     }
 }

@@ -98,7 +98,7 @@ public struct ParityCheck {
         let specification = configuration.engine.window
         if specification.isSession {
             // A session lies inside one multiple of the maximum duration.
-            let bucketStart = window.start - ((window.start % specification.size) + specification.size) % specification.size
+            let bucketStart = EventTime.floor(window.start, toMultipleOf: specification.size)
             if window.end > bucketStart + specification.size {
                 return "its window \(window) crosses a multiple of the sessions' maximum duration (\(specification))"
             }
