@@ -105,22 +105,21 @@ extension MicroBatchEngine {
         }
     }
 
-    /// Calls `body` with every record of `window` as its store holds it: pane, slot, column and index.
+    /// Calls `body` with every record of `window` as its store holds it: pane, column and index.
     @inlinable
     static func forEachRecord(
         of window: PassedWindow, in store: PaneStore<Payload>,
-        _ body: (_ pane: Int64, _ slot: Int, _ column: PaneColumn<Payload>, _ index: Int) -> Void
+        _ body: (_ pane: Int64, _ column: PaneColumn<Payload>, _ index: Int) -> Void
     ) {
         for member in window.panes {
             guard let paneIndex = store.existingPaneIndex(member.number) else { continue }
-            let pane = store.panes[paneIndex]
-            for entry in pane.slots {
-                guard var remaining = member.counts.first(where: { $0.slot == entry.slot })?.count else { continue }
-                for column in entry.columns where remaining > 0 {
-                    let taken = min(remaining, column.count)
-                    for index in 0..<taken { body(member.number, entry.slot, column, index) }
-                    remaining -= taken
-                }
+            // What the window holds of each slot: the first records of the slot's columns.
+            var remaining = member.counts
+            for column in store.panes[paneIndex].columns {
+                guard let entry = remaining.firstIndex(where: { $0.slot == column.slot }) else { continue }
+                let taken = min(remaining[entry].count, column.count)
+                for index in 0..<taken { body(member.number, column, index) }
+                remaining[entry].count -= taken
             }
         }
     }
@@ -139,8 +138,8 @@ extension MicroBatchEngine {
         defer { swap(&keyCounts, &self.keyCounts) }
         if keyCounts.count < keys.count { keyCounts.append(contentsOf: repeatElement(0, count: keys.count - keyCounts.count)) }
         var present: [KeyID] = []
-        Self.forEachRecord(of: window, in: store) { _, _, column, index in
-            let key = Int(column.keys[index])
+        Self.forEachRecord(of: window, in: store) { _, column, index in
+            let key = Int(column.key(index))
             if keyCounts[key] == 0 { present.append(KeyID(key)) }
             keyCounts[key] += 1
         }
@@ -160,18 +159,17 @@ extension MicroBatchEngine {
         var next = starts
         var ranges = [OffsetRange](repeating: OffsetRange(partition: partition, first: .max, last: .min), count: present.count)
         let length = store.length
-        let wide = store.wide
         let storage = batchStorages.take(capacity: total)
         do {
             let base = storage.base
-            Self.forEachRecord(of: window, in: store) { pane, _, column, index in
-                let key = Int(column.keys[index])
+            Self.forEachRecord(of: window, in: store) { pane, column, index in
+                let key = Int(column.key(index))
                 let group = Int(-1 - keyCounts[key])
                 let offset = column.offset(index)
                 (base + next[group]).initialize(
                     to: BatchRecord(
-                        eventTime: pane * length + column.timeInPane(index, wide: wide), partition: partition, offset: offset,
-                        key: keys.text(KeyID(key)), value: column.payloads[index]))
+                        eventTime: pane * length + column.timeInPane(index), partition: partition, offset: offset,
+                        key: keys.text(KeyID(key)), value: column.payload(index)))
                 next[group] += 1
                 let range = ranges[group]
                 ranges[group] = OffsetRange(partition: partition, first: min(range.first, offset), last: max(range.last, offset))
@@ -199,21 +197,20 @@ extension MicroBatchEngine {
     @inlinable
     mutating func makeGlobalBatch(_ window: PassedWindow, store: PaneStore<Payload>, reason: CloseReason) -> ClosedBatch<Payload> {
         var total = 0
-        Self.forEachRecord(of: window, in: store) { _, _, _, _ in total += 1 }
+        Self.forEachRecord(of: window, in: store) { _, _, _ in total += 1 }
         let storage = batchStorages.take(capacity: total)
         var ranges: [Int32: OffsetRange] = [:]
         let length = store.length
-        let wide = store.wide
         let base = storage.base
         let keys = keys
         let slotPartitions = slotPartitions
-        Self.forEachRecord(of: window, in: store) { pane, slot, column, index in
-            let partition = slotPartitions[slot]
+        Self.forEachRecord(of: window, in: store) { pane, column, index in
+            let partition = slotPartitions[column.slot]
             let offset = column.offset(index)
             (base + storage.count).initialize(
                 to: BatchRecord(
-                    eventTime: pane * length + column.timeInPane(index, wide: wide), partition: partition, offset: offset,
-                    key: keys.text(column.keys[index]), value: column.payloads[index]))
+                    eventTime: pane * length + column.timeInPane(index), partition: partition, offset: offset,
+                    key: keys.text(column.key(index)), value: column.payload(index)))
             storage.count += 1
             let range = ranges[partition] ?? OffsetRange(partition: partition, first: offset, last: offset)
             ranges[partition] = OffsetRange(partition: partition, first: min(range.first, offset), last: max(range.last, offset))
@@ -233,8 +230,8 @@ extension MicroBatchEngine {
         var used = [Bool](repeating: false, count: keys.count)
         func mark(_ store: PaneStore<Payload>) {
             for pane in store.panes {
-                for entry in pane.slots {
-                    for column in entry.columns { for key in column.keys { used[Int(key)] = true } }
+                for column in pane.columns {
+                    for index in 0..<column.count { used[Int(column.key(index))] = true }
                 }
             }
         }
@@ -251,12 +248,11 @@ extension MicroBatchEngine {
         let (interner, newIDs) = keys.compacted(keeping: used)
         func remap(_ store: inout PaneStore<Payload>) {
             for pane in store.panes.indices {
-                for entry in store.panes[pane].slots.indices {
-                    for column in store.panes[pane].slots[entry].columns.indices {
-                        store.panes[pane].slots[entry].columns[column].keys.withUnsafeMutableBufferPointer { keys in
-                            for index in keys.indices { keys[index] = newIDs[Int(keys[index])] }
-                        }
+                for column in store.panes[pane].columns.indices {
+                    if !isKnownUniquelyReferenced(&store.panes[pane].columns[column]) {
+                        store.panes[pane].columns[column] = store.panes[pane].columns[column].copy()
                     }
+                    store.panes[pane].columns[column].remapKeys(newIDs)
                 }
             }
         }

@@ -251,24 +251,28 @@ public struct MicroBatchEngine<Payload> {
                 slot: slot, partition: partition, offset: offset, key: key, eventTime: eventTime, payload: payload, byteCount: byteCount,
                 replaying: replaying)
         }
-        let latest = configuration.window.latestWindow(containing: eventTime)
-        let closedThrough: Int64? =
-            switch configuration.scope {
-            case .key: stores[slot].closedThrough
-            case .global: globalStore.closedThrough
-            }
-        if let closedThrough, latest.end <= closedThrough {
+        let paneStart: Int64
+        let closedThrough: Int64?
+        switch configuration.scope {
+        case .key: (paneStart, closedThrough) = (stores[slot].paneStart(of: eventTime), stores[slot].closedThrough)
+        case .global: (paneStart, closedThrough) = (globalStore.paneStart(of: eventTime), globalStore.closedThrough)
+        }
+        // A pane starts where its latest window starts (panes are `advance` long).
+        let latestEnd = paneStart + configuration.window.size
+        if let closedThrough, latestEnd <= closedThrough {
             if replaying { return .alreadyHandled }
             return .late(
                 LateRecord(
-                    partition: partition, offset: offset, key: keys.text(key), eventTime: eventTime, window: latest,
-                    lateness: closedThrough - latest.end, payload: payload))
+                    partition: partition, offset: offset, key: keys.text(key), eventTime: eventTime,
+                    window: Window(uncheckedStart: paneStart, end: latestEnd), lateness: closedThrough - latestEnd, payload: payload))
         }
         switch configuration.scope {
         case .key:
-            stores[slot].append(slot: slot, eventTime: eventTime, offset: offset, key: key, payload: payload, byteCount: byteCount)
+            stores[slot].append(
+                slot: slot, paneStart: paneStart, eventTime: eventTime, offset: offset, key: key, payload: payload, byteCount: byteCount)
         case .global:
-            globalStore.append(slot: slot, eventTime: eventTime, offset: offset, key: key, payload: payload, byteCount: byteCount)
+            globalStore.append(
+                slot: slot, paneStart: paneStart, eventTime: eventTime, offset: offset, key: key, payload: payload, byteCount: byteCount)
         }
         if let advance = slots[slot]?.buffer(eventTime: eventTime, byteCount: byteCount) {
             streamTimeAdvanced(slot: slot, from: advance.previous, to: advance.streamTime)

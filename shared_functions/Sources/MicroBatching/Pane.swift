@@ -7,10 +7,11 @@
 struct Pane<Payload> {
     @usableFromInline
     let number: Int64
-    /// The records of each partition (one entry in `key` scope, where a pane belongs to one
-    /// partition; one per partition with records in `global` scope).
+    /// The records, in columns of one partition each (in `key` scope a pane belongs to one
+    /// partition; in `global` scope partitions' columns interleave); a partition's columns are in
+    /// offset order.
     @usableFromInline
-    var slots: [PaneSlot<Payload>] = []
+    var columns: [PaneColumn<Payload>] = []
     @usableFromInline
     var count = 0
 
@@ -23,22 +24,42 @@ struct Pane<Payload> {
     mutating func append(
         slot: Int, timeInPane: Int64, wide: Bool, offset: Int64, key: KeyID, payload: Payload, byteCount: Int
     ) {
-        let index: Int
-        if let last = slots.indices.last, slots[last].slot == slot {
-            index = last
-        } else if let found = slots.firstIndex(where: { $0.slot == slot }) {
-            index = found
-        } else {
-            index = slots.count
-            slots.append(PaneSlot(slot: slot))
+        var index = columns.count - 1
+        if index < 0 || !columns[index].accepts(slot: slot, offset: offset) {
+            index = openColumn(slot: slot, offset: offset, wide: wide)
         }
-        slots[index].append(timeInPane: timeInPane, wide: wide, offset: offset, key: key, payload: payload, byteCount: byteCount)
+        if !isKnownUniquelyReferenced(&columns[index]) { columns[index] = columns[index].copy() }
+        columns[index].append(timeInPane: timeInPane, offset: offset, key: key, payload: payload, byteCount: byteCount)
         count += 1
     }
 
-    /// Records held per slot, for a window's snapshot of this pane.
+    /// The index of the column that takes `slot`'s record at `offset`: the slot's last column if
+    /// it accepts it, else a new one (full size when the slot's last column filled up).
+    @usableFromInline
+    mutating func openColumn(slot: Int, offset: Int64, wide: Bool) -> Int {
+        if let last = columns.lastIndex(where: { $0.slot == slot }) {
+            if columns[last].accepts(slot: slot, offset: offset) { return last }
+            let full = columns[last].count == PaneColumn<Payload>.capacity
+            columns.append(PaneColumn(slot: slot, firstOffset: offset, reserving: full ? PaneColumn<Payload>.capacity : 16, wide: wide))
+        } else {
+            columns.append(PaneColumn(slot: slot, firstOffset: offset, reserving: 16, wide: wide))
+        }
+        return columns.count - 1
+    }
+
+    /// Records held per slot, for a window's snapshot of this pane (slots in order of first column).
     @inlinable
-    var slotCounts: [(slot: Int, count: Int)] { slots.map { ($0.slot, $0.count) } }
+    var slotCounts: [(slot: Int, count: Int)] {
+        var counts: [(slot: Int, count: Int)] = []
+        for column in columns {
+            if let index = counts.firstIndex(where: { $0.slot == column.slot }) {
+                counts[index].count += column.count
+            } else {
+                counts.append((column.slot, column.count))
+            }
+        }
+        return counts
+    }
 }
 
 /// A window that stream time has passed and that is waiting to be emitted: its end, why it

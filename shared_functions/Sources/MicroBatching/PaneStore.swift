@@ -9,7 +9,7 @@
 /// only to the windows still open; the engine emits the snapshots at its next close and then
 /// drops the panes whose last window is behind `closedThrough`.
 ///
-/// Costs: appending is a search from the newest pane (open panes are few) and four array appends;
+/// Costs: appending is a search from the newest pane (open panes are few) and four writes into its column;
 /// crossing window ends costs O(panes) per crossing, never per record.
 @usableFromInline
 struct PaneStore<Payload> {
@@ -29,9 +29,19 @@ struct PaneStore<Payload> {
     /// Passed windows not emitted yet, ascending by end.
     @usableFromInline
     var passed: [PassedWindow] = []
-    /// The smallest window end after `closedThrough` that holds a record.
+    /// The smallest window end after `closedThrough` that holds a record (never after the next
+    /// end of any pane holding records).
     @usableFromInline
     var nextEnd: Int64?
+    /// The pane the last record went to, `[hotStart, hotEnd)` at `hotIndex` in `panes` (an empty
+    /// range when none): records come in runs of one pane, which then need no division, no search
+    /// and no `nextEnd` update. Reset whenever `panes` changes shape.
+    @usableFromInline
+    var hotStart: Int64 = .max
+    @usableFromInline
+    var hotEnd: Int64 = .min
+    @usableFromInline
+    var hotIndex = 0
 
     @inlinable
     init(window: WindowSpecification) {
@@ -41,11 +51,6 @@ struct PaneStore<Payload> {
     }
 
     // MARK: Geometry
-
-    @inlinable
-    func paneNumber(of eventTime: Int64) -> Int64 {
-        EventTime.floor(eventTime, toMultipleOf: length) / length
-    }
 
     @inlinable
     func firstEnd(ofPane number: Int64) -> Int64 { (number + 1) * length }
@@ -63,18 +68,37 @@ struct PaneStore<Payload> {
         return end <= lastEnd(ofPane: number) ? end : nil
     }
 
+    /// The start of the pane of `eventTime`, which is also the start of its latest window.
+    @inlinable
+    func paneStart(of eventTime: Int64) -> Int64 {
+        eventTime >= hotStart && eventTime < hotEnd ? hotStart : EventTime.floor(eventTime, toMultipleOf: length)
+    }
+
     // MARK: Records
 
-    /// Stores a record in the pane of its event time. The caller has checked that at least one of
-    /// its windows ends after `closedThrough`.
+    /// Stores a record in the pane starting at `paneStart` (``paneStart(of:)`` of its event time).
+    /// The caller has checked that at least one of its windows ends after `closedThrough`.
     @inlinable
-    mutating func append(slot: Int, eventTime: Int64, offset: Int64, key: KeyID, payload: Payload, byteCount: Int) {
-        let number = paneNumber(of: eventTime)
-        let index = paneIndex(number)
-        panes[index].append(
-            slot: slot, timeInPane: eventTime - number * length, wide: wide, offset: offset, key: key, payload: payload,
+    mutating func append(
+        slot: Int, paneStart: Int64, eventTime: Int64, offset: Int64, key: KeyID, payload: Payload, byteCount: Int
+    ) {
+        if paneStart != hotStart {
+            let number = paneStart / length
+            hotIndex = paneIndex(number)
+            hotStart = paneStart
+            hotEnd = paneStart + length
+            if let end = nextEnd(ofPane: number), end < nextEnd ?? .max { nextEnd = end }
+        }
+        panes[hotIndex].append(
+            slot: slot, timeInPane: eventTime - paneStart, wide: wide, offset: offset, key: key, payload: payload,
             byteCount: byteCount)
-        if let end = nextEnd(ofPane: number), end < nextEnd ?? .max { nextEnd = end }
+    }
+
+    /// Forgets the hot pane (`panes` changed shape).
+    @inlinable
+    mutating func forgetHotPane() {
+        hotStart = .max
+        hotEnd = .min
     }
 
     /// The index of pane `number`, inserted when missing (searching from the newest pane).
@@ -83,6 +107,7 @@ struct PaneStore<Payload> {
         var index = panes.count
         while index > 0, panes[index - 1].number > number { index -= 1 }
         if index > 0, panes[index - 1].number == number { return index - 1 }
+        forgetHotPane()
         panes.insert(Pane(number: number), at: index)
         return index
     }
@@ -163,9 +188,10 @@ struct PaneStore<Payload> {
         var released: [(slot: Int, count: Int, bytes: Int)] = []
         let length = length
         let size = size
+        forgetHotPane()
         panes.removeAll { pane in
             guard pane.number * length + size <= closedThrough else { return false }
-            for entry in pane.slots { released.append((entry.slot, entry.count, entry.bytes)) }
+            for column in pane.columns { released.append((column.slot, column.count, column.bytes)) }
             return true
         }
         return released
@@ -174,9 +200,10 @@ struct PaneStore<Payload> {
     /// Drops every record of `slot` (a revoked partition in `global` scope).
     @inlinable
     mutating func remove(slot: Int) {
+        forgetHotPane()
         for index in panes.indices {
-            panes[index].slots.removeAll { $0.slot == slot }
-            panes[index].count = panes[index].slots.reduce(0) { $0 + $1.count }
+            panes[index].columns.removeAll { $0.slot == slot }
+            panes[index].count = panes[index].columns.reduce(0) { $0 + $1.count }
         }
         panes.removeAll { $0.count == 0 }
         for index in passed.indices {
@@ -211,9 +238,7 @@ struct PaneStore<Payload> {
     func lowestOffset(slot: Int) -> Int64? {
         var lowest: Int64?
         for pane in panes {
-            for entry in pane.slots where entry.slot == slot {
-                if let first = entry.firstOffset, first < lowest ?? .max { lowest = first }
-            }
+            if let first = pane.columns.first(where: { $0.slot == slot })?.firstOffset, first < lowest ?? .max { lowest = first }
         }
         return lowest
     }
