@@ -47,6 +47,8 @@ public enum CloseReason: String, Sendable, Hashable, Codable, CaseIterable {
     case endOfInput = "end-of-input"
     /// A session reached its maximum duration (a multiple of it in event time) and was cut there.
     case maximumDuration = "maximum-duration"
+    /// A count window received its last record.
+    case countReached = "count-reached"
 }
 
 /// An inclusive range of offsets within one partition.

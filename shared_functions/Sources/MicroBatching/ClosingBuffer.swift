@@ -1,5 +1,6 @@
 /// The batches of one close as the engine makes them (partition by partition), and what puts them
-/// in output order: window end, then key, then partition.
+/// in output order: window end, then key, then partition, then the order they were made (count
+/// windows of one key can share an end).
 ///
 /// Each partition's batches already come in that order, so with one partition (or one window
 /// end) nothing moves; otherwise the batches are sorted once by (end, key rank, partition),
@@ -39,7 +40,7 @@ struct ClosingBuffer<Payload> {
         }
         if batches.indices.dropFirst().allSatisfy({ inOrder($0 - 1, $0) }) { return batches }
         let order = batches.indices.sorted { lhs, rhs in
-            (ends[lhs], ranks[Int(keys[lhs])], partitions[lhs]) < (ends[rhs], ranks[Int(keys[rhs])], partitions[rhs])
+            (ends[lhs], ranks[Int(keys[lhs])], partitions[lhs], lhs) < (ends[rhs], ranks[Int(keys[rhs])], partitions[rhs], rhs)
         }
         var taken = batches.map { Optional($0) }
         batches = []

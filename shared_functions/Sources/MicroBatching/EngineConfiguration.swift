@@ -26,6 +26,11 @@ public struct EngineConfiguration: Sendable, Hashable {
             throw EngineConfigurationError(
                 "max_clock_skew must be between 0 and \(EventTime.maximumDuration) ms, or absent (max_clock_skew \(maximumClockSkew) ms)")
         }
+        if window.isCount, scope == .global {
+            throw EngineConfigurationError(
+                "count windows are per key: scope 'global' would number records of all partitions in arrival order, "
+                    + "which no replay reproduces; use scope 'key' (allowed with count windows: key)")
+        }
         self.window = window
         self.scope = scope
         self.time = time

@@ -15,6 +15,12 @@ extension MicroBatchEngine {
         var closed = ClosingBuffer<Payload>()
         batchStorages.beginClose()
         defer { batchStorages.endClose() }
+        if configuration.window.isCount {
+            closeCounts(now: now, into: &closed)
+            compactKeysIfNeeded()
+            keys.rankKeys()
+            return closed.ordered(ranks: keys.ranks)
+        }
         if configuration.window.isSession {
             closeSessions(now: now, into: &closed)
             compactKeysIfNeeded()
@@ -56,6 +62,12 @@ extension MicroBatchEngine {
         var closed = ClosingBuffer<Payload>()
         batchStorages.beginClose()
         defer { batchStorages.endClose() }
+        if configuration.window.isCount {
+            closeAllCounts(into: &closed)
+            compactKeysIfNeeded()
+            keys.rankKeys()
+            return closed.ordered(ranks: keys.ranks)
+        }
         if configuration.window.isSession {
             closeAllSessions(into: &closed)
             compactKeysIfNeeded()
@@ -240,6 +252,7 @@ extension MicroBatchEngine {
             for slot in slotByPartition.values {
                 mark(stores[slot])
                 sessionStores[slot].markKeys(&used)
+                countStores[slot].markKeys(&used)
             }
         case .global:
             mark(globalStore)
@@ -261,6 +274,7 @@ extension MicroBatchEngine {
             for slot in slotByPartition.values {
                 remap(&stores[slot])
                 sessionStores[slot].remapKeys(newIDs)
+                countStores[slot].remapKeys(newIDs)
             }
         case .global:
             remap(&globalStore)

@@ -4,11 +4,12 @@ extension MicroBatchEngine {
     public func progress(of partition: Int32) -> PartitionProgress? {
         guard let slot = slotByPartition[partition], let state = slots[slot] else { return nil }
         let lowestHeld =
-            switch (configuration.scope, configuration.window.isSession) {
-            case (.key, false): stores[slot].lowestOffset(slot: slot)
-            case (.global, false): globalStore.lowestOffset(slot: slot)
-            case (.key, true): sessionStores[slot].lowestOffset(slot: slot)
-            case (.global, true): globalSessions.lowestOffset(slot: slot)
+            switch (configuration.scope, configuration.window.kind) {
+            case (.key, .fixed): stores[slot].lowestOffset(slot: slot)
+            case (.global, .fixed): globalStore.lowestOffset(slot: slot)
+            case (.key, .session): sessionStores[slot].lowestOffset(slot: slot)
+            case (.global, .session): globalSessions.lowestOffset(slot: slot)
+            case (_, .count): countStores[slot].lowestOffset
             }
         return PartitionProgress(
             partition: partition, committableOffset: state.committableOffset(lowestHeld: lowestHeld),
@@ -34,7 +35,8 @@ extension MicroBatchEngine {
         }
         return OffsetCheckpoint(
             committedOffset: committed, progressOffset: max(progressOffset, committed), streamTime: progress.streamTime,
-            closedThrough: progress.closedThrough, windowSpecification: configuration.window, replayStreamTime: replayStreamTime)
+            closedThrough: progress.closedThrough, windowSpecification: configuration.window, replayStreamTime: replayStreamTime,
+            countWindowStartCount: configuration.window.isCount ? countWindowStarts(of: partition).count : nil)
     }
 
     /// Checkpoints of every assigned partition that has one, by partition.
@@ -64,11 +66,12 @@ extension MicroBatchEngine {
     /// Open (not yet closed) windows over all partitions.
     @inlinable
     public var openWindowCount: Int {
-        switch (configuration.scope, configuration.window.isSession) {
-        case (.key, false): slotByPartition.values.reduce(0) { $0 + stores[$1].openWindowCount }
-        case (.global, false): globalStore.openWindowCount
-        case (.key, true): slotByPartition.values.reduce(0) { $0 + sessionStores[$1].openWindowCount }
-        case (.global, true): globalSessions.openWindowCount
+        switch (configuration.scope, configuration.window.kind) {
+        case (.key, .fixed): slotByPartition.values.reduce(0) { $0 + stores[$1].openWindowCount }
+        case (.global, .fixed): globalStore.openWindowCount
+        case (.key, .session): slotByPartition.values.reduce(0) { $0 + sessionStores[$1].openWindowCount }
+        case (.global, .session): globalSessions.openWindowCount
+        case (_, .count): slotByPartition.values.reduce(0) { $0 + countStores[$1].openWindowCount }
         }
     }
 

@@ -54,6 +54,9 @@ public struct MicroBatchEngine<Payload> {
     /// The sessions of every partition (`global` scope, session windows).
     @usableFromInline
     var globalSessions: SessionStore<Payload>
+    /// The count windows of each slot's partition (count windows are `key` scope only).
+    @usableFromInline
+    var countStores: [CountWindowStore<Payload>] = []
     /// The last computed minimum stream time over partitions (`global` scope).
     @usableFromInline
     var globalMinimumStreamTime: Int64?
@@ -96,9 +99,14 @@ public struct MicroBatchEngine<Payload> {
     /// must then be replayed from `checkpoint.committedOffset`: those below its progress offset
     /// whose windows are closed are reported ``IngestOutcome/alreadyHandled``, the others rebuild
     /// their open windows. Assigning a partition already assigned replaces its state.
+    ///
+    /// Count windows also need `countWindowStarts`, the ``countWindowStarts(of:)`` taken with the
+    /// checkpoint (as many as its ``OffsetCheckpoint/countWindowStartCount``; the caller checks).
     @discardableResult
     @inlinable
-    public mutating func assign(_ partition: Int32, from checkpoint: OffsetCheckpoint? = nil) -> AssignmentReport {
+    public mutating func assign(
+        _ partition: Int32, from checkpoint: OffsetCheckpoint? = nil, countWindowStarts: [CountWindowStart] = []
+    ) -> AssignmentReport {
         revoke(partition)
         let now = clock.now()
         var state = PartitionState(partition: partition, now: now)
@@ -109,9 +117,11 @@ public struct MicroBatchEngine<Payload> {
             slotPartitions.append(partition)
             stores.append(PaneStore(window: configuration.window))
             sessionStores.append(SessionStore(window: configuration.window))
+            countStores.append(CountWindowStore(window: configuration.window))
         }
         stores[slot] = PaneStore(window: configuration.window)
         sessionStores[slot] = SessionStore(window: configuration.window)
+        countStores[slot] = CountWindowStore(window: configuration.window)
         if let checkpoint {
             state.eventStreamTime = checkpoint.streamTime
             state.streamTime = checkpoint.streamTime
@@ -124,12 +134,16 @@ public struct MicroBatchEngine<Payload> {
             state.replayStreamTime =
                 checkpoint.windowSpecification.isSession ? checkpoint.replayStreamTime : checkpoint.streamTime
             if let closedThrough = checkpoint.closedThrough {
-                switch (configuration.scope, configuration.window.isSession) {
-                case (.key, false): stores[slot].advanceClosedThrough(to: closedThrough, reason: .streamTime)
-                case (.global, false): globalStore.advanceClosedThrough(to: closedThrough, reason: .streamTime)
-                case (.key, true): sessionStores[slot].restore(closedThrough: closedThrough)
-                case (.global, true): globalSessions.restore(closedThrough: closedThrough)
+                switch (configuration.scope, configuration.window.kind) {
+                case (.key, .fixed): stores[slot].advanceClosedThrough(to: closedThrough, reason: .streamTime)
+                case (.global, .fixed): globalStore.advanceClosedThrough(to: closedThrough, reason: .streamTime)
+                case (.key, .session): sessionStores[slot].restore(closedThrough: closedThrough)
+                case (.global, .session): globalSessions.restore(closedThrough: closedThrough)
+                case (_, .count): break
                 }
+            }
+            if configuration.window.isCount {
+                for start in countWindowStarts { countStores[slot].restoredStarts[keys.id(start.key)] = start.offset }
             }
             report.windowSpecificationChanged = checkpoint.windowSpecification != configuration.window
         }
@@ -152,6 +166,7 @@ public struct MicroBatchEngine<Payload> {
         case .key:
             stores[slot] = PaneStore(window: configuration.window)
             sessionStores[slot] = SessionStore(window: configuration.window)
+            countStores[slot] = CountWindowStore(window: configuration.window)
         case .global:
             if configuration.window.isSession { globalSessions.remove(slot: slot) } else { globalStore.remove(slot: slot) }
             globalMinimumStreamTime = nil
@@ -245,6 +260,10 @@ public struct MicroBatchEngine<Payload> {
             // Buffering it would have advanced stream time past the restored value: it was
             // rejected (ahead of the clock then) or handled outside before the restore.
             return .alreadyHandled
+        }
+        if configuration.window.isCount {
+            return ingestIntoCount(
+                slot: slot, offset: offset, key: key, eventTime: eventTime, payload: payload, byteCount: byteCount, replaying: replaying)
         }
         if configuration.window.isSession {
             return ingestIntoSession(
@@ -394,11 +413,12 @@ public struct MicroBatchEngine<Payload> {
 
     @inlinable
     func domainClosedThrough(slot: Int) -> Int64? {
-        switch (configuration.scope, configuration.window.isSession) {
-        case (.key, false): stores[slot].closedThrough
-        case (.global, false): globalStore.closedThrough
-        case (.key, true): sessionStores[slot].closedThrough
-        case (.global, true): globalSessions.closedThrough
+        switch (configuration.scope, configuration.window.kind) {
+        case (.key, .fixed): stores[slot].closedThrough
+        case (.global, .fixed): globalStore.closedThrough
+        case (.key, .session): sessionStores[slot].closedThrough
+        case (.global, .session): globalSessions.closedThrough
+        case (_, .count): nil
         }
     }
 }

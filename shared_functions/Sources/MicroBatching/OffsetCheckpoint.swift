@@ -13,15 +13,20 @@
 ///   replay starts from this value and recomputes it record by record, so it decides as the first
 ///   run did.
 ///
+/// - `countWindowStartCount` (count windows): how many keys had open windows, that is how many
+///   ``CountWindowStart``s go with this checkpoint. They are per key, too many for the metadata,
+///   so they are kept beside it; the count lets a restart tell a missing or stale list.
+///
 /// The metadata is a compact, versioned string, at most ``maximumMetadataLength`` bytes, well
 /// within Kafka's default 4 KB `offset.metadata.max.bytes`:
 /// - version 1 (fixed windows): `mb1;<progress>;<stream>;<closed>;<size>/<advance>/<grace>`;
-/// - version 2 (session windows): `mb2;<progress>;<stream>;<closed>;<size>/<advance>/<grace>/<gap>;<replay stream>`.
+/// - version 2 (session windows): `mb2;<progress>;<stream>;<closed>;<size>/<advance>/<grace>/<gap>;<replay stream>`;
+/// - version 3 (count windows): `mb3;<progress>;<stream>;;<count>/<advance>;<count window starts>`.
 ///
-/// Both are read; each window kind writes its own, so fixed-window checkpoints are unchanged.
+/// All are read; each window kind writes its own, so fixed-window checkpoints are unchanged.
 public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
     /// The newest metadata format version this build writes and reads (it reads every older one).
-    public static let currentVersion = 2
+    public static let currentVersion = 3
     /// Upper bound of ``metadata``'s length in bytes.
     public static let maximumMetadataLength = 512
 
@@ -33,10 +38,12 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
     public var windowSpecification: WindowSpecification
     /// Session windows: the stream time when the record at the committed offset arrived.
     public var replayStreamTime: Int64?
+    /// Count windows: how many ``CountWindowStart``s go with this checkpoint.
+    public var countWindowStartCount: Int?
 
     public init(
         committedOffset: Int64, progressOffset: Int64, streamTime: Int64?, closedThrough: Int64?,
-        windowSpecification: WindowSpecification, replayStreamTime: Int64? = nil
+        windowSpecification: WindowSpecification, replayStreamTime: Int64? = nil, countWindowStartCount: Int? = nil
     ) {
         self.committedOffset = committedOffset
         self.progressOffset = progressOffset
@@ -44,11 +51,16 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
         self.closedThrough = closedThrough
         self.windowSpecification = windowSpecification
         self.replayStreamTime = replayStreamTime
+        self.countWindowStartCount = countWindowStartCount
     }
 
     /// The string stored in Kafka's offset-commit metadata.
     public var metadata: String {
         let window = windowSpecification
+        if window.isCount {
+            return "mb3;\(progressOffset);\(streamTime.map(String.init) ?? "");;\(window.size)/\(window.advance);"
+                + "\(countWindowStartCount ?? 0)"
+        }
         let common = "\(progressOffset);\(streamTime.map(String.init) ?? "");\(closedThrough.map(String.init) ?? "");"
             + "\(window.size)/\(window.advance)/\(window.grace)"
         guard let gap = window.gap else { return "mb1;" + common }
@@ -96,21 +108,32 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
         let window = fields[4].split(separator: "/", omittingEmptySubsequences: false).map { Int64($0) }
         let specification: WindowSpecification?
         switch (version, window.count) {
-        case (_, 3):
+        case (1, 3), (2, 3):
             specification = window.allSatisfy { $0 != nil }
                 ? try? WindowSpecification(size: window[0]!, advance: window[1]!, grace: window[2]!) : nil
         case (2, 4):
             specification = window.allSatisfy { $0 != nil } && window[0] == window[1]
                 ? try? WindowSpecification(gap: window[3]!, grace: window[2]!, maximumDuration: window[0]!) : nil
+        case (3, 2):
+            specification = window.allSatisfy { $0 != nil } ? try? WindowSpecification(recordCount: window[0]!, advance: window[1]!) : nil
         default:
             specification = nil
         }
         guard let specification else {
             throw CheckpointError(
-                .malformed, "window '\(fields[4])' is not a valid size/advance/grace\(version == 2 ? "[/gap]" : "")",
+                .malformed,
+                "window '\(fields[4])' is not a valid "
+                    + (version == 3 ? "count/advance" : "size/advance/grace\(version == 2 ? "[/gap]" : "")"),
                 metadata: metadata)
         }
         let replayStreamTime = version == 2 ? try integer(5, "replay stream time") : nil
+        var countWindowStartCount: Int?
+        if version == 3 {
+            guard let starts = try integer(5, "count window starts"), starts >= 0 else {
+                throw CheckpointError(.malformed, "count window starts must be a count of 0 or more", metadata: metadata)
+            }
+            countWindowStartCount = Int(starts)
+        }
         let streamTime = try integer(2, "stream time")
         let closedThrough = try integer(3, "closed-through")
         let plausible: ClosedRange<Int64> = (-(1 << 62))...(1 << 62)
@@ -125,7 +148,8 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
         }
         self.init(
             committedOffset: committedOffset, progressOffset: progress, streamTime: streamTime,
-            closedThrough: closedThrough, windowSpecification: specification, replayStreamTime: replayStreamTime)
+            closedThrough: closedThrough, windowSpecification: specification, replayStreamTime: replayStreamTime,
+            countWindowStartCount: countWindowStartCount)
     }
 }
 

@@ -12,6 +12,13 @@
 /// maximum duration (held in `size` and `advance`): that bounds what a key that never goes quiet
 /// can hold, deterministically.
 ///
+/// Count windows (``count(_:advance:)``) follow a key's records in offset order within its
+/// partition: window `j` holds the key's records `j × advance ..< j × advance + count`, counted
+/// from the first record the key has in the partition (or since its windows last closed by the
+/// idle rule). `size` and `advance` then count records, not milliseconds, and `grace` is 0: a
+/// window closes when its last record arrives, so no record is ever late. Reported bounds are
+/// `[earliest event time, latest event time + 1)` of the window's records.
+///
 /// `grace` is how long, in event time, a window waits after its end for out-of-order records:
 /// a window closes when stream time reaches `end + grace`.
 ///
@@ -29,6 +36,11 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
     public let grace: Int64
     /// The inactivity gap of session windows in milliseconds; `nil` for fixed windows.
     public let gap: Int64?
+    /// `true` for count windows: `size` and `advance` count records.
+    public let isCount: Bool
+
+    /// Most records one count window may hold: a key buffers up to this many records.
+    public static let maximumRecordsPerCountWindow: Int64 = 1_000_000
 
     /// The maximum duration of a session unless configured: a day, so sessions end at midnight UTC
     /// at the latest, as web analytics cuts visits.
@@ -75,6 +87,42 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
         self.advance = advance
         self.grace = grace
         gap = nil
+        isCount = false
+    }
+
+    /// Count windows of `count` records per key, starting every `advance` records (default:
+    /// `count`, tumbling).
+    public static func count(_ count: Int64, advance: Int64? = nil) throws(WindowSpecificationError) -> Self {
+        try Self(recordCount: count, advance: advance ?? count)
+    }
+
+    init(recordCount count: Int64, advance: Int64) throws(WindowSpecificationError) {
+        let refuse = WindowSpecificationError.init(code:message:)
+        for (name, value) in [("count", count), ("advance", advance)] where value <= 0 {
+            throw refuse(.countNotPositive, "count window \(name) must be greater than 0 records (\(name) \(value))")
+        }
+        guard count <= Self.maximumRecordsPerCountWindow else {
+            throw refuse(
+                .countTooLarge,
+                "count window count must be at most \(Self.maximumRecordsPerCountWindow) records (count \(count)): "
+                    + "each key buffers that many")
+        }
+        guard advance <= count else {
+            throw refuse(
+                .advanceLargerThanSize,
+                "count window advance must not exceed count (count \(count), advance \(advance)); records between windows would be dropped")
+        }
+        guard (count + advance - 1) / advance <= Self.maximumWindowsPerRecord else {
+            throw refuse(
+                .tooManyWindowsPerRecord,
+                "a record may belong to at most \(Self.maximumWindowsPerRecord) count windows (count \(count) / advance \(advance)); "
+                    + "use a larger advance")
+        }
+        size = count
+        self.advance = advance
+        grace = 0
+        gap = nil
+        isCount = true
     }
 
     /// Session windows: records whose `[t, t + gap)` intervals overlap form one session, which
@@ -100,6 +148,7 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
         advance = maximumDuration
         self.grace = grace
         self.gap = gap
+        isCount = false
     }
 
     /// Refuses a value that is not positive, naming it: `<kind> <name> must be greater than 0 ms`.
@@ -126,14 +175,19 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
     @inlinable
     public var isSession: Bool { gap != nil }
 
+    /// Fixed (tumbling or hopping), session or count windows.
+    @inlinable
+    public var kind: WindowKind { isCount ? .count : gap != nil ? .session : .fixed }
+
     /// For session windows, the longest a session may last (sessions are cut at its multiples).
     public var maximumDuration: Int64? { gap == nil ? nil : size }
 
     /// `true` when fixed windows do not overlap (`advance == size`).
-    public var isTumbling: Bool { gap == nil && advance == size }
+    public var isTumbling: Bool { gap == nil && !isCount && advance == size }
 
-    /// How many windows contain any given time: `size / advance` (1 for sessions).
-    public var windowsPerRecord: Int { Int(size / advance) }
+    /// How many windows contain any given time: `size / advance` (1 for sessions; for count
+    /// windows, the most that contain a record).
+    public var windowsPerRecord: Int { Int((size + advance - 1) / advance) }
 
     /// The window containing `eventTime` with the latest start (the last one to close).
     /// `eventTime` must lie in ``EventTime/supportedRange``.
@@ -155,6 +209,9 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
     }
 
     public var description: String {
+        if isCount {
+            return advance == size ? "count(\(size) records)" : "count(\(size) records, advance: \(advance) records)"
+        }
         if let gap {
             return "session(gap: \(gap) ms, maximum duration: \(size) ms, grace: \(grace) ms)"
         }
@@ -164,7 +221,7 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
     }
 
     private enum CodingKeys: String, CodingKey {
-        case size, advance, grace, gap
+        case size, advance, grace, gap, count
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -173,13 +230,17 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
         try container.encode(advance, forKey: .advance)
         try container.encode(grace, forKey: .grace)
         try container.encodeIfPresent(gap, forKey: .gap)
+        if isCount { try container.encode(true, forKey: .count) }
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let grace = try container.decodeIfPresent(Int64.self, forKey: .grace) ?? 0
         do {
-            if let gap = try container.decodeIfPresent(Int64.self, forKey: .gap) {
+            if try container.decodeIfPresent(Bool.self, forKey: .count) == true {
+                let count = try container.decode(Int64.self, forKey: .size)
+                try self.init(recordCount: count, advance: try container.decodeIfPresent(Int64.self, forKey: .advance) ?? count)
+            } else if let gap = try container.decodeIfPresent(Int64.self, forKey: .gap) {
                 let maximumDuration = try container.decodeIfPresent(Int64.self, forKey: .size) ?? Self.defaultMaximumSessionDuration
                 try self.init(gap: gap, grace: grace, maximumDuration: maximumDuration)
             } else {
@@ -192,4 +253,14 @@ public struct WindowSpecification: Hashable, Sendable, Codable, CustomStringConv
                 .init(codingPath: decoder.codingPath, debugDescription: error.message))
         }
     }
+}
+
+/// The three shapes of window, each kept by its own store in the engine.
+public enum WindowKind: String, Sendable, Hashable {
+    /// Tumbling or hopping windows of event time.
+    case fixed
+    /// Windows of activity separated by a gap of inactivity.
+    case session
+    /// Windows of a number of a key's records.
+    case count
 }

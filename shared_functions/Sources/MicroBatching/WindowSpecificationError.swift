@@ -11,6 +11,8 @@ public struct WindowSpecificationError: Error, Hashable, Sendable, CustomStringC
         case tooManyWindowsPerRecord = "too_many_windows_per_record"
         case gapNotPositive = "gap_not_positive"
         case gapLongerThanMaximumDuration = "gap_longer_than_maximum_duration"
+        case countNotPositive = "count_not_positive"
+        case countTooLarge = "count_too_large"
     }
 
     /// The kind of problem, stable for programs to match on.

@@ -36,6 +36,16 @@ struct OffsetCheckpointTests {
         #expect(try OffsetCheckpoint(committedOffset: 7, metadata: metadata) == checkpoint)
     }
 
+    @Test("count-window checkpoints round-trip as version 3, with how many key starts go with them", arguments: [0, 1, 100_000])
+    func countRoundTrip(starts: Int) throws {
+        let checkpoint = OffsetCheckpoint(
+            committedOffset: 7, progressOffset: 12, streamTime: 1_700_000_100_000, closedThrough: nil,
+            windowSpecification: try .count(100, advance: 20), countWindowStartCount: starts)
+        let metadata = checkpoint.metadata
+        #expect(metadata == "mb3;12;1700000100000;;100/20;\(starts)")
+        #expect(try OffsetCheckpoint(committedOffset: 7, metadata: metadata) == checkpoint)
+    }
+
     @Test("a version 1 checkpoint written before sessions existed still decodes, unchanged")
     func versionOneStillDecodes() throws {
         let checkpoint = try OffsetCheckpoint(committedOffset: 5, metadata: "mb1;9;1000;900;300000/60000/5000")
@@ -65,7 +75,10 @@ struct OffsetCheckpointTests {
             ("hello", .notACheckpoint, "mb<version>"),
             ("{\"offset\": 3}", .notACheckpoint, "mb<version>"),
             (String(repeating: "x", count: 600), .notACheckpoint, "600 bytes"),
-            ("mb3;1;2;3;300000/300000/0", .unsupportedVersion, "version 3"),
+            ("mb4;1;2;3;300000/300000/0", .unsupportedVersion, "version 4"),
+            ("mb3;10;2;;100/200;0", .malformed, "window '100/200' is not a valid count/advance"),
+            ("mb3;10;2;;100/20;-1", .malformed, "count window starts"),
+            ("mb3;10;2;;100/20", .malformed, "6 fields"),
             ("mb2;1;2;3;300000/300000/0", .malformed, "6 fields"),
             ("mb2;10;2;3;300000/300000/0/400000;", .malformed, "window '300000/300000/0/400000'"),
             ("mb2;10;2;3;300000/60000/0/1000;", .malformed, "window"),

@@ -7,14 +7,21 @@ struct RandomStream {
     let records: [InputRecord<String>]
 
     /// `sessions`: session windows (gaps of 3 to 20, maximum durations from the gap to 1,000, so
-    /// that some sessions are cut) instead of tumbling and hopping ones.
-    init(seed: UInt64, scope: BatchScope = .key, count: Int? = nil, lateProbability: Double = 0.1, sessions: Bool = false) throws {
+    /// that some sessions are cut) instead of tumbling and hopping ones; `counts`: count windows
+    /// of 1 to 8 records, tumbling or hopping.
+    init(
+        seed: UInt64, scope: BatchScope = .key, count: Int? = nil, lateProbability: Double = 0.1, sessions: Bool = false,
+        counts: Bool = false
+    ) throws {
         var random = SeededRandom(seed: seed)
         let advance = [5, 10, 20][random.int(0...2)] as Int64
         var size = advance * Int64(random.int(1...4))
         let grace = [0, 3, 15, 40][random.int(0...3)] as Int64
         let window: WindowSpecification
-        if sessions {
+        if counts {
+            let records = [1, 2, 3, 5, 8][random.int(0...4)] as Int64
+            window = try .count(records, advance: random.chance(0.5) ? records : random.int64(1...records))
+        } else if sessions {
             let gap = [3, 8, 20][random.int(0...2)] as Int64
             window = try .session(gap: gap, grace: grace, maximumDuration: [gap, 40, 100, 1_000][random.int(0...3)])
             size = gap * 4

@@ -137,4 +137,36 @@ struct WindowSpecificationTests {
         let fromGapOnly = try JSONDecoder().decode(WindowSpecification.self, from: Data(#"{"gap": 1000}"#.utf8))
         #expect(fromGapOnly == (try .session(gap: 1_000)))
     }
+
+    @Test(
+        "count specifications refuse a count or advance that is not positive, too large, or an advance past the count",
+        arguments: [
+            (0, nil, WindowSpecificationError.Code.countNotPositive, "count 0"),
+            (-3, nil, .countNotPositive, "count -3"),
+            (10, 0, .countNotPositive, "advance 0"),
+            (10, 11, .advanceLargerThanSize, "count 10, advance 11"),
+            (2_000_000, nil, .countTooLarge, "at most 1000000 records"),
+            (100_000, 1, .tooManyWindowsPerRecord, "at most 10000 count windows"),
+        ] as [(Int64, Int64?, WindowSpecificationError.Code, String)])
+    func invalidCountIsRefused(count: Int64, advance: Int64?, code: WindowSpecificationError.Code, mention: String) {
+        #expect {
+            try WindowSpecification.count(count, advance: advance)
+        } throws: { error in
+            guard let error = error as? WindowSpecificationError else { return false }
+            return error.code == code && error.message.contains(mention)
+        }
+    }
+
+    @Test("a count specification describes itself and round-trips through JSON")
+    func countDescriptionAndCoding() throws {
+        let tumbling = try WindowSpecification.count(100)
+        let hopping = try WindowSpecification.count(100, advance: 30)
+        #expect(tumbling.isCount && tumbling.kind == .count && !tumbling.isTumbling && !tumbling.isSession && tumbling.grace == 0)
+        #expect(hopping.windowsPerRecord == 4, "records 90 to 99 are in the windows starting at 0, 30, 60 and 90")
+        #expect(tumbling.description == "count(100 records)" && hopping.description == "count(100 records, advance: 30 records)")
+        for window in [tumbling, hopping] {
+            #expect(try JSONDecoder().decode(WindowSpecification.self, from: try JSONEncoder().encode(window)) == window)
+        }
+        #expect(tumbling != (try .tumbling(size: 100)), "100 records are not 100 ms")
+    }
 }

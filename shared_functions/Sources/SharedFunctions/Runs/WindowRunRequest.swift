@@ -12,7 +12,8 @@ import MicroBatching
 /// `advance_ms` defaults to the size (tumbling), `grace_ms` to 0, `key_field` to none (every
 /// record has the null key), `partition_field` to none (every record on partition 0), `scope` to `key`.
 /// Session windows give `session_gap_ms` (and optionally `max_duration_ms`, default a day)
-/// instead of `size_ms` and `advance_ms`.
+/// instead of `size_ms` and `advance_ms`; count windows give `count` (and optionally
+/// `count_advance`, in records) and nothing else.
 public struct WindowRunRequest: Sendable, Decodable {
     public var function: String
     public var parameters: [String: JSONValue]
@@ -36,6 +37,8 @@ public struct WindowRunRequest: Sendable, Decodable {
         case grace = "grace_ms"
         case sessionGap = "session_gap_ms"
         case maximumDuration = "max_duration_ms"
+        case count
+        case countAdvance = "count_advance"
     }
 
     public init(
@@ -62,7 +65,15 @@ public struct WindowRunRequest: Sendable, Decodable {
         let window = try container.nestedContainer(keyedBy: WindowKeys.self, forKey: .window)
         let grace = try window.decodeIfPresent(Int64.self, forKey: .grace) ?? 0
         do {
-            if let gap = try window.decodeIfPresent(Int64.self, forKey: .sessionGap) {
+            if let count = try window.decodeIfPresent(Int64.self, forKey: .count) {
+                if let other = [WindowKeys.size, .advance, .grace, .sessionGap, .maximumDuration].first(where: window.contains) {
+                    throw RunError.invalidRequest(
+                        "window.\(other.rawValue) cannot be combined with window.count: a window is fixed, a session or a count")
+                }
+                self.window = try .count(count, advance: try window.decodeIfPresent(Int64.self, forKey: .countAdvance) ?? count)
+            } else if window.contains(.countAdvance) {
+                throw RunError.invalidRequest("window.count_advance applies to count windows only (give count)")
+            } else if let gap = try window.decodeIfPresent(Int64.self, forKey: .sessionGap) {
                 if let fixed = [WindowKeys.size, .advance].first(where: window.contains) {
                     throw RunError.invalidRequest(
                         "window.\(fixed.rawValue) cannot be combined with window.session_gap_ms: a window is fixed or a session")

@@ -79,20 +79,28 @@ public struct PipelineConfiguration: Sendable {
         _ = mapping
     }
 
-    /// The `window` mapping: fixed windows (`size`, optional `advance`) or session windows
-    /// (`session_gap`, optional `max_duration`), each with an optional `grace`; one kind only.
+    /// The `window` mapping: fixed windows (`size`, optional `advance`), session windows
+    /// (`session_gap`, optional `max_duration`), each with an optional `grace`, or count windows
+    /// (`count`, optional `advance` in records, no grace); one kind only.
     static func windowSpecification(_ window: ConfigurationNode) throws -> WindowSpecification {
         let fixedKeys = ["size", "advance"]
         let sessionKeys = ["session_gap", "max_duration"]
-        let mapping = try window.mapping(allowedKeys: Set(fixedKeys + sessionKeys + ["grace"]))
+        let mapping = try window.mapping(allowedKeys: Set(fixedKeys + sessionKeys + ["grace", "count"]))
         let present = Set(mapping.keys)
-        let grace = try window.child("grace").duration(default: 0, allowZero: true)
+        let kinds = "a window is fixed (size, advance), a session (session_gap, max_duration) or a count (count, advance)"
         do {
+            if present.contains("count") {
+                if let other = (["size", "grace"] + sessionKeys).first(where: present.contains) {
+                    throw ConfigurationError(key: "\(window.path).\(other)", "cannot be combined with count: \(kinds)")
+                }
+                let count = try window.child("count").integer(allowed: 1...Int(WindowSpecification.maximumRecordsPerCountWindow))
+                let advance = try window.child("advance").integer(default: count, allowed: 1...count)
+                return try .count(Int64(count), advance: Int64(advance))
+            }
+            let grace = try window.child("grace").duration(default: 0, allowZero: true)
             if present.contains("session_gap") {
                 if let fixed = fixedKeys.first(where: present.contains) {
-                    throw ConfigurationError(
-                        key: "\(window.path).\(fixed)",
-                        "cannot be combined with session_gap: a window is either fixed (size, advance) or a session (session_gap, max_duration)")
+                    throw ConfigurationError(key: "\(window.path).\(fixed)", "cannot be combined with session_gap: \(kinds)")
                 }
                 return try .session(
                     gap: try window.child("session_gap").duration(),
