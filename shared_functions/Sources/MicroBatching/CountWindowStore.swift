@@ -7,7 +7,9 @@
 /// the records from its oldest open window's first one: fewer than `count`. The record that makes
 /// `count` passes that window (its records are copied to ``passed``) and drops the first `advance`
 /// records, where the next window starts. So a key's held records always begin at a window start,
-/// and knowing the offset of that first record is all a restart needs (``CountWindowStart``).
+/// and the offsets of those first records are all a restart needs: replaying from the committed
+/// offset, the record at such an offset tells whose windows begin there
+/// (``OffsetCheckpoint/countWindowStarts``).
 ///
 /// Costs: ingest is a table lookup by key ID and an append to the key's records; a window that
 /// fills copies its `count` records once; the lowest held offset is a pass over the keys that
@@ -28,11 +30,11 @@ struct CountWindowStore<Payload> {
     /// Windows passed and not emitted yet, in the order they passed.
     @usableFromInline
     var passed: [PassedCountWindow<Payload>] = []
-    /// After a restore, until the replay ends: the offset of each key's first held record at the
-    /// checkpoint. A replayed record of such a key from that offset on is held again; any other
-    /// replayed record was emitted before the restore.
+    /// After a restore, the offsets of the keys' first held records at the checkpoint not replayed
+    /// yet. The replayed record at such an offset, and every later replayed record of its key, is
+    /// held again; any other replayed record was emitted before the restore.
     @usableFromInline
-    var restoredStarts: [KeyID: Int64] = [:]
+    var restoredStarts: Set<Int64> = []
 
     @inlinable
     init(window: WindowSpecification) {
@@ -42,11 +44,13 @@ struct CountWindowStore<Payload> {
 
     // MARK: Records
 
-    /// Whether a replayed record is held again (`false`: it was emitted before the restore).
+    /// Whether a replayed record is held again (`false`: it was emitted before the restore). Its
+    /// key holds records exactly when the replay has passed the key's start: a key's held records
+    /// at the checkpoint were fewer than `count`, so none of its windows fills during the replay.
     @inlinable
-    func holdsAgain(key: KeyID, offset: Int64) -> Bool {
-        guard let start = restoredStarts[key] else { return false }
-        return offset >= start
+    mutating func holdsAgain(key: KeyID, offset: Int64) -> Bool {
+        if restoredStarts.remove(offset) != nil { return true }
+        return Int(key) < stateOfKey.count && stateOfKey[Int(key)] >= 0
     }
 
     /// Appends a record of `key` (in offset order); passes the window it completes. Returns the
@@ -119,7 +123,6 @@ struct CountWindowStore<Payload> {
             }
             release(state: index, key: keyStates[index].key)
         }
-        restoredStarts = [:]
         return released
     }
 
@@ -157,14 +160,15 @@ struct CountWindowStore<Payload> {
         }
     }
 
-    /// Each key's first held offset, for a restart (keys restored but not replayed yet included).
+    /// Each key's first held offset, ascending, for a restart (starts restored and not replayed
+    /// yet included).
     @inlinable
-    func starts(keyText: (KeyID) -> String?) -> [CountWindowStart] {
-        var starts: [KeyID: Int64] = restoredStarts
+    var starts: [Int64] {
+        var starts = Array(restoredStarts)
         for state in keyStates where state.alive {
-            if let first = state.held.first?.offset { starts[state.key] = first }
+            if let first = state.held.first?.offset { starts.append(first) }
         }
-        return starts.map { CountWindowStart(key: keyText($0.key), offset: $0.value) }.sorted { $0.offset < $1.offset }
+        return starts.sorted()
     }
 
     // MARK: Keys
@@ -174,7 +178,6 @@ struct CountWindowStore<Payload> {
     func markKeys(_ used: inout [Bool]) {
         for state in keyStates where state.alive { used[Int(state.key)] = true }
         for window in passed { used[Int(window.key)] = true }
-        for key in restoredStarts.keys { used[Int(key)] = true }
     }
 
     /// Renumbers the keys (key-table compaction).
@@ -189,7 +192,6 @@ struct CountWindowStore<Payload> {
             stateOfKey[key] = Int32(index)
         }
         for index in passed.indices { passed[index].key = newIDs[Int(passed[index].key)] }
-        restoredStarts = Dictionary(uniqueKeysWithValues: restoredStarts.map { (newIDs[Int($0.key)], $0.value) })
     }
 }
 
@@ -252,22 +254,4 @@ struct PassedCountWindow<Payload> {
         self.records = records
         self.reason = reason
     }
-}
-
-/// Where one key's open count windows begin in a partition: the offset of the first record its
-/// oldest open window holds. With the partition's checkpoint, the starts of every key holding
-/// records are what a restart needs (``MicroBatchEngine/countWindowStarts(of:)``): a replayed
-/// record of a key from its start on is held again, every other replayed record was emitted. The
-/// checkpoint carries how many starts there are, so a restart can tell a missing or stale list.
-public struct CountWindowStart: Sendable, Hashable, Codable, CustomStringConvertible {
-    /// The key (`nil`: records without a key).
-    public let key: String?
-    public let offset: Int64
-
-    public init(key: String?, offset: Int64) {
-        self.key = key
-        self.offset = offset
-    }
-
-    public var description: String { "\(key.map { "'\($0)'" } ?? "no key") from offset \(offset)" }
 }

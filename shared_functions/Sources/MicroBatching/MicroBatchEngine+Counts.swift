@@ -2,8 +2,8 @@ extension MicroBatchEngine {
     // MARK: Ingest
 
     /// Count windows: every record joins its key's windows (none is ever late). While replaying,
-    /// a record is held again only from its key's restored start on (``CountWindowStart``): the
-    /// others were emitted before the restore.
+    /// a record is held again only from its key's restored start on
+    /// (``OffsetCheckpoint/countWindowStarts``): the others were emitted before the restore.
     @inlinable
     mutating func ingestIntoCount(
         slot: Int, offset: Int64, key: KeyID, eventTime: Int64, payload: Payload, byteCount: Int, replaying: Bool
@@ -11,7 +11,7 @@ extension MicroBatchEngine {
         if replaying {
             guard countStores[slot].holdsAgain(key: key, offset: offset) else { return .alreadyHandled }
         } else if !countStores[slot].restoredStarts.isEmpty {
-            countStores[slot].restoredStarts = [:]
+            countStores[slot].restoredStarts = []  // starts the topic no longer holds
         }
         let dropped = countStores[slot].append(key: key, eventTime: eventTime, offset: offset, payload: payload, byteCount: byteCount)
         // Stream time only feeds the idle rule and the checkpoint here.
@@ -23,13 +23,14 @@ extension MicroBatchEngine {
     // MARK: Closing
 
     /// ``closeWindows(now:)`` for count windows: the windows that filled, then, for each quiet
-    /// partition (silent for the idle timeout and not paused), every open window, partial ones
-    /// included.
+    /// partition (silent for the idle timeout, not paused, not replaying), every open window,
+    /// partial ones included. A replaying partition is never idle: its keys not replayed yet
+    /// would lose the records they held.
     @inlinable
     mutating func closeCounts(now: Int64, into closed: inout ClosingBuffer<Payload>) {
         for (partition, slot) in slotByPartition {
-            if !pausedPartitions.contains(partition), slots[slot]?.isIdle(now: now, idleTimeout: configuration.idleTimeout) == true,
-                !countStores[slot].isEmpty
+            if !pausedPartitions.contains(partition), let state = slots[slot], !state.isReplaying,
+                state.isIdle(now: now, idleTimeout: configuration.idleTimeout), !countStores[slot].isEmpty
             {
                 release(countStores[slot].passAll(reason: .idleTimeout), slot: slot)
             }
@@ -84,12 +85,11 @@ extension MicroBatchEngine {
 
     // MARK: Restarts
 
-    /// Where each key's open count windows begin in `partition`, to keep with its checkpoint
-    /// (``assign(_:from:countWindowStarts:)`` takes them back); empty for other windows.
+    /// The offsets where the keys' open count windows begin in `partition`, ascending (they go in
+    /// its checkpoint); empty for other windows.
     @inlinable
-    public func countWindowStarts(of partition: Int32) -> [CountWindowStart] {
+    public func countWindowStarts(of partition: Int32) -> [Int64] {
         guard configuration.window.isCount, let slot = slotByPartition[partition] else { return [] }
-        let keys = keys
-        return countStores[slot].starts { keys.text($0) }
+        return countStores[slot].starts
     }
 }

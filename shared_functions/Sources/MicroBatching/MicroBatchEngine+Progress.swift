@@ -36,7 +36,7 @@ extension MicroBatchEngine {
         return OffsetCheckpoint(
             committedOffset: committed, progressOffset: max(progressOffset, committed), streamTime: progress.streamTime,
             closedThrough: progress.closedThrough, windowSpecification: configuration.window, replayStreamTime: replayStreamTime,
-            countWindowStartCount: configuration.window.isCount ? countWindowStarts(of: partition).count : nil)
+            countWindowStarts: configuration.window.isCount ? countWindowStarts(of: partition) : nil)
     }
 
     /// Checkpoints of every assigned partition that has one, by partition.

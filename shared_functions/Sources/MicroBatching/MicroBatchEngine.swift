@@ -99,14 +99,9 @@ public struct MicroBatchEngine<Payload> {
     /// must then be replayed from `checkpoint.committedOffset`: those below its progress offset
     /// whose windows are closed are reported ``IngestOutcome/alreadyHandled``, the others rebuild
     /// their open windows. Assigning a partition already assigned replaces its state.
-    ///
-    /// Count windows also need `countWindowStarts`, the ``countWindowStarts(of:)`` taken with the
-    /// checkpoint (as many as its ``OffsetCheckpoint/countWindowStartCount``; the caller checks).
     @discardableResult
     @inlinable
-    public mutating func assign(
-        _ partition: Int32, from checkpoint: OffsetCheckpoint? = nil, countWindowStarts: [CountWindowStart] = []
-    ) -> AssignmentReport {
+    public mutating func assign(_ partition: Int32, from checkpoint: OffsetCheckpoint? = nil) -> AssignmentReport {
         revoke(partition)
         let now = clock.now()
         var state = PartitionState(partition: partition, now: now)
@@ -142,9 +137,7 @@ public struct MicroBatchEngine<Payload> {
                 case (_, .count): break
                 }
             }
-            if configuration.window.isCount {
-                for start in countWindowStarts { countStores[slot].restoredStarts[keys.id(start.key)] = start.offset }
-            }
+            if configuration.window.isCount { countStores[slot].restoredStarts = Set(checkpoint.countWindowStarts ?? []) }
             report.windowSpecificationChanged = checkpoint.windowSpecification != configuration.window
         }
         slots[slot] = state

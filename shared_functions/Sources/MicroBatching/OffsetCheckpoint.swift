@@ -13,22 +13,29 @@
 ///   replay starts from this value and recomputes it record by record, so it decides as the first
 ///   run did.
 ///
-/// - `countWindowStartCount` (count windows): how many keys had open windows, that is how many
-///   ``CountWindowStart``s go with this checkpoint. They are per key, too many for the metadata,
-///   so they are kept beside it; the count lets a restart tell a missing or stale list.
+/// - `countWindowStarts` (count windows): the offset of each key's first held record, where its
+///   oldest open window begins. A replay from the committed offset reads the record at each start
+///   and so learns whose windows begin there; every other replayed record was emitted. One offset
+///   per key with open windows, written as differences (a few bytes each): the metadata grows
+///   with those keys, and Kafka keeps 4,096 bytes by default (`offset.metadata.max.bytes`).
 ///
-/// The metadata is a compact, versioned string, at most ``maximumMetadataLength`` bytes, well
-/// within Kafka's default 4 KB `offset.metadata.max.bytes`:
+/// The metadata is a compact, versioned string; for fixed and session windows at most
+/// ``maximumMetadataLength`` bytes, well within Kafka's default 4 KB `offset.metadata.max.bytes`:
 /// - version 1 (fixed windows): `mb1;<progress>;<stream>;<closed>;<size>/<advance>/<grace>`;
 /// - version 2 (session windows): `mb2;<progress>;<stream>;<closed>;<size>/<advance>/<grace>/<gap>;<replay stream>`;
-/// - version 3 (count windows): `mb3;<progress>;<stream>;;<count>/<advance>;<count window starts>`.
+/// - version 3 (count windows): `mb3;<progress>;<stream>;;<count>/<advance>;<starts>`, the starts
+///   as comma-separated differences, the first from the committed offset, each next from the one
+///   before.
 ///
 /// All are read; each window kind writes its own, so fixed-window checkpoints are unchanged.
 public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
     /// The newest metadata format version this build writes and reads (it reads every older one).
     public static let currentVersion = 3
-    /// Upper bound of ``metadata``'s length in bytes.
+    /// Upper bound of ``metadata``'s length in bytes, count windows aside.
     public static let maximumMetadataLength = 512
+    /// The longest count-window metadata read back (Kafka's default limit is 4,096 bytes; a
+    /// cluster may raise it).
+    public static let maximumCountMetadataLength = 1 << 20
 
     public var committedOffset: Int64
     public var progressOffset: Int64
@@ -38,12 +45,13 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
     public var windowSpecification: WindowSpecification
     /// Session windows: the stream time when the record at the committed offset arrived.
     public var replayStreamTime: Int64?
-    /// Count windows: how many ``CountWindowStart``s go with this checkpoint.
-    public var countWindowStartCount: Int?
+    /// Count windows: where the keys' open windows begin, ascending (offsets at or above the
+    /// committed one).
+    public var countWindowStarts: [Int64]?
 
     public init(
         committedOffset: Int64, progressOffset: Int64, streamTime: Int64?, closedThrough: Int64?,
-        windowSpecification: WindowSpecification, replayStreamTime: Int64? = nil, countWindowStartCount: Int? = nil
+        windowSpecification: WindowSpecification, replayStreamTime: Int64? = nil, countWindowStarts: [Int64]? = nil
     ) {
         self.committedOffset = committedOffset
         self.progressOffset = progressOffset
@@ -51,15 +59,20 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
         self.closedThrough = closedThrough
         self.windowSpecification = windowSpecification
         self.replayStreamTime = replayStreamTime
-        self.countWindowStartCount = countWindowStartCount
+        self.countWindowStarts = countWindowStarts
     }
 
     /// The string stored in Kafka's offset-commit metadata.
     public var metadata: String {
         let window = windowSpecification
         if window.isCount {
+            var previous = committedOffset
+            let starts = (countWindowStarts ?? []).map { start in
+                defer { previous = start }
+                return String(start - previous)
+            }
             return "mb3;\(progressOffset);\(streamTime.map(String.init) ?? "");;\(window.size)/\(window.advance);"
-                + "\(countWindowStartCount ?? 0)"
+                + starts.joined(separator: ",")
         }
         let common = "\(progressOffset);\(streamTime.map(String.init) ?? "");\(closedThrough.map(String.init) ?? "");"
             + "\(window.size)/\(window.advance)/\(window.grace)"
@@ -74,7 +87,8 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
     /// Throws ``CheckpointError`` for metadata this product did not write, for a newer version,
     /// and for corrupt fields; the message says what to do.
     public init(committedOffset: Int64, metadata: String) throws(CheckpointError) {
-        guard metadata.utf8.count <= Self.maximumMetadataLength else {
+        let limit = metadata.hasPrefix("mb3;") ? Self.maximumCountMetadataLength : Self.maximumMetadataLength
+        guard metadata.utf8.count <= limit else {
             throw CheckpointError(.notACheckpoint, "metadata is \(metadata.utf8.count) bytes, longer than any checkpoint", metadata: metadata)
         }
         let fields = metadata.split(separator: ";", omittingEmptySubsequences: false)
@@ -127,12 +141,18 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
                 metadata: metadata)
         }
         let replayStreamTime = version == 2 ? try integer(5, "replay stream time") : nil
-        var countWindowStartCount: Int?
+        var countWindowStarts: [Int64]?
         if version == 3 {
-            guard let starts = try integer(5, "count window starts"), starts >= 0 else {
-                throw CheckpointError(.malformed, "count window starts must be a count of 0 or more", metadata: metadata)
+            var previous = committedOffset
+            countWindowStarts = try fields[5].split(separator: ",").map { field throws(CheckpointError) in
+                guard let difference = Int64(field), difference >= 0, difference <= Int64.max - previous else {
+                    throw CheckpointError(
+                        .malformed, "count window start '\(field)' is not a difference of 0 or more to the previous start",
+                        metadata: metadata)
+                }
+                previous += difference
+                return previous
             }
-            countWindowStartCount = Int(starts)
         }
         let streamTime = try integer(2, "stream time")
         let closedThrough = try integer(3, "closed-through")
@@ -149,7 +169,7 @@ public struct OffsetCheckpoint: Sendable, Hashable, CustomStringConvertible {
         self.init(
             committedOffset: committedOffset, progressOffset: progress, streamTime: streamTime,
             closedThrough: closedThrough, windowSpecification: specification, replayStreamTime: replayStreamTime,
-            countWindowStartCount: countWindowStartCount)
+            countWindowStarts: countWindowStarts)
     }
 }
 

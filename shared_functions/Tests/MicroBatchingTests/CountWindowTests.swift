@@ -39,7 +39,8 @@ struct CountWindowTests {
         #expect(driver.batches.map(\.records) == [["a10", "a20", "a30", "a50"], ["a20", "a30", "a60", "a70"]])
         #expect(driver.batches.map(\.window) == [Window(start: 10, end: 51)!, Window(start: 20, end: 71)!])
         #expect(driver.engine.checkpoint(of: 0)?.committedOffset == 2, "b's reading at offset 2 is held")
-        #expect(driver.engine.countWindowStarts(of: 0) == [CountWindowStart(key: "b", offset: 2), CountWindowStart(key: "a", offset: 5)])
+        #expect(driver.engine.countWindowStarts(of: 0) == [2, 5], "b's reading at 2, a's 5th at 5")
+        #expect(driver.engine.checkpoint(of: 0)?.metadata == "mb3;8;70;;4/2;0,3")
         driver.finish()
         #expect(
             driver.batches.dropFirst(2).map(\.records) == [["b5"], ["a40"], ["a40", "a60", "a70"]],
@@ -101,15 +102,16 @@ struct CountWindowTests {
         for record in records { _ = engine.ingest(record) }
         #expect(engine.closeWindows().map { $0.batch.records.map(\.value) } == [["a0", "a2"], ["b1", "b3"]])
         let checkpoint = try #require(engine.checkpoint(of: 0))
-        let starts = engine.countWindowStarts(of: 0)
-        #expect(checkpoint.committedOffset == 4 && starts == [CountWindowStart(key: "b", offset: 4)])
-        #expect(checkpoint.metadata == "mb3;5;4;;2/2;1")
+        #expect(checkpoint.committedOffset == 4 && checkpoint.countWindowStarts == [4])
+        #expect(checkpoint.metadata == "mb3;5;4;;2/2;0")
 
         // Replaying from offset 0 (as if the commit had been older): only b4 is held again.
         var restored = MicroBatchEngine<String>(configuration: configuration, clock: ManualClock())
-        restored.assign(0, from: OffsetCheckpoint(
-            committedOffset: 0, progressOffset: 5, streamTime: 4, closedThrough: nil, windowSpecification: configuration.window,
-            countWindowStartCount: 1), countWindowStarts: starts)
+        restored.assign(
+            0,
+            from: OffsetCheckpoint(
+                committedOffset: 0, progressOffset: 5, streamTime: 4, closedThrough: nil, windowSpecification: configuration.window,
+                countWindowStarts: [4]))
         let outcomes = records.map { restored.ingest($0) }
         #expect(outcomes.map { if case .buffered = $0 { true } else { false } } == [false, false, false, false, true])
         _ = restored.ingest(InputRecord(partition: 0, offset: 5, key: "b", eventTime: 5, payload: "b5"))
@@ -134,6 +136,7 @@ struct CountWindowTests {
         driver.closeWindows()
         #expect(driver.batches.map(\.records) == [["a0", "a1"], ["b2"]] && driver.batches.allSatisfy { $0.reason == .idleTimeout })
         #expect(driver.engine.checkpoint(of: 0)?.committedOffset == 3 && driver.engine.countWindowStarts(of: 0).isEmpty)
+        #expect(driver.engine.checkpoint(of: 0)?.metadata == "mb3;3;2;;3/3;", "no key holds a record: no start")
         for offset in Int64(3)...5 { driver.ingest(record(offset, "a")) }
         #expect(driver.batches.last?.records == ["a3", "a4", "a5"] && driver.batches.last?.reason == .countReached)
     }

@@ -19,7 +19,6 @@ struct EngineRecoveryTests {
     static func crashed(_ stream: RandomStream, crashAt: Int, commitEvery: Int) throws -> EngineTestDriver {
         var driver = EngineTestDriver(stream.configuration)
         var committed: [Int32: OffsetCheckpoint] = [:]
-        var starts: [Int32: [CountWindowStart]] = [:]
         var kept = (batches: 0, late: 0)
         for (index, record) in stream.records.prefix(crashAt).enumerated() {
             driver.ingest(record)
@@ -28,17 +27,13 @@ struct EngineRecoveryTests {
                 committed = try driver.engine.checkpoints().mapValues { checkpoint throws in
                     try OffsetCheckpoint(committedOffset: checkpoint.committedOffset, metadata: checkpoint.metadata)
                 }
-                starts = Dictionary(uniqueKeysWithValues: committed.keys.map { ($0, driver.engine.countWindowStarts(of: $0)) })
                 kept = (driver.batches.count, driver.late.count)
             }
         }
         driver.truncate(batches: kept.batches, late: kept.late)
         var restored = EngineTestDriver(stream.configuration)
         for (partition, checkpoint) in committed.sorted(by: { $0.key < $1.key }) {
-            guard checkpoint.countWindowStartCount.map({ $0 == starts[partition]?.count }) ?? true else {
-                throw RecoveryTestError.countWindowStartsMismatch(partition: partition)
-            }
-            restored.engine.assign(partition, from: checkpoint, countWindowStarts: starts[partition] ?? [])
+            restored.engine.assign(partition, from: checkpoint)
         }
         for record in stream.records where record.offset >= committed[record.partition]?.committedOffset ?? 0 {
             restored.ingest(record)
@@ -132,10 +127,4 @@ struct EngineRecoveryTests {
         let honest = InputRecord(partition: 0, offset: 1, key: nil, eventTime: 9_500, payload: "ok", writtenAt: 9_000)
         guard case .buffered = engine.ingest(honest) else { Issue.record("an on-time record is buffered"); return }
     }
-}
-
-/// A restore that could not be set up as the module would.
-enum RecoveryTestError: Error {
-    /// The checkpoint's count of count-window starts differs from the starts kept with it.
-    case countWindowStartsMismatch(partition: Int32)
 }

@@ -36,13 +36,15 @@ struct OffsetCheckpointTests {
         #expect(try OffsetCheckpoint(committedOffset: 7, metadata: metadata) == checkpoint)
     }
 
-    @Test("count-window checkpoints round-trip as version 3, with how many key starts go with them", arguments: [0, 1, 100_000])
-    func countRoundTrip(starts: Int) throws {
+    @Test(
+        "count-window checkpoints round-trip as version 3, with the keys' starts as differences",
+        arguments: [([], ""), ([7], "0"), ([7, 8, 1_000_007], "0,1,999999")] as [([Int64], String)])
+    func countRoundTrip(starts: [Int64], written: String) throws {
         let checkpoint = OffsetCheckpoint(
-            committedOffset: 7, progressOffset: 12, streamTime: 1_700_000_100_000, closedThrough: nil,
-            windowSpecification: try .count(100, advance: 20), countWindowStartCount: starts)
+            committedOffset: 7, progressOffset: 1_000_012, streamTime: 1_700_000_100_000, closedThrough: nil,
+            windowSpecification: try .count(100, advance: 20), countWindowStarts: starts)
         let metadata = checkpoint.metadata
-        #expect(metadata == "mb3;12;1700000100000;;100/20;\(starts)")
+        #expect(metadata == "mb3;1000012;1700000100000;;100/20;\(written)")
         #expect(try OffsetCheckpoint(committedOffset: 7, metadata: metadata) == checkpoint)
     }
 
@@ -77,7 +79,8 @@ struct OffsetCheckpointTests {
             (String(repeating: "x", count: 600), .notACheckpoint, "600 bytes"),
             ("mb4;1;2;3;300000/300000/0", .unsupportedVersion, "version 4"),
             ("mb3;10;2;;100/200;0", .malformed, "window '100/200' is not a valid count/advance"),
-            ("mb3;10;2;;100/20;-1", .malformed, "count window starts"),
+            ("mb3;10;2;;100/20;0,-1", .malformed, "count window start '-1'"),
+            ("mb3;10;2;;100/20;x", .malformed, "count window start 'x'"),
             ("mb3;10;2;;100/20", .malformed, "6 fields"),
             ("mb2;1;2;3;300000/300000/0", .malformed, "6 fields"),
             ("mb2;10;2;3;300000/300000/0/400000;", .malformed, "window '300000/300000/0/400000'"),
