@@ -142,13 +142,33 @@ def apply(
 
 
 def _window(
-    size: Duration | None, hop: Duration | None, grace: Duration, session_gap: Duration | None, max_duration: Duration | None
+    size: Duration | None,
+    hop: Duration | None,
+    grace: Duration,
+    session_gap: Duration | None,
+    max_duration: Duration | None,
+    count: int | None = None,
 ) -> dict[str, int]:
-    """The request's window: fixed (``size``, ``hop``) or sessions (``session_gap``, ``max_duration``), never both."""
+    """The request's window: fixed (``size``, ``hop``), sessions (``session_gap``, ``max_duration``)
+    or counts (``count``, ``hop`` in records), one kind only."""
 
     def refuse(message: str, field: str) -> SharedFunctionsError:
         return SharedFunctionsError("invalid_request", message, {"field": field})
 
+    if count is not None:
+        kinds = "windows are fixed (size, hop), sessions (session_gap, max_duration) or counts (count, hop)"
+        for name, value in (("size", size), ("session_gap", session_gap), ("max_duration", max_duration)):
+            if value is not None:
+                raise refuse(f"{name} cannot be combined with count: {kinds}", name)
+        if milliseconds(grace, "grace") != 0:
+            raise refuse("count windows have no grace: a window closes with its last record", "grace")
+        for name, value in (("count", count), ("hop", hop)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise refuse(f"{name} of count windows must be a whole number of records, found {value!r}", name)
+        window: dict[str, int] = {"count": count}
+        if hop is not None:
+            window["count_advance"] = int(hop)  # type: ignore[arg-type]
+        return window
     window = {"grace_ms": milliseconds(grace, "grace")}
     if session_gap is not None:
         for name, value in (("size", size), ("hop", hop)):
@@ -177,6 +197,7 @@ def run_windows(
     *,
     session_gap: Duration | None = None,
     max_duration: Duration | None = None,
+    count: int | None = None,
     time: str = "ts",
     key: str | None = None,
     partition: str | None = None,
@@ -208,6 +229,11 @@ def run_windows(
             ``[t, t + session_gap)`` overlap are one session, reported as ``[first, last + gap)``;
             a record more than ``grace`` behind its partition's stream time is late.
         max_duration: sessions are cut at every multiple of it (epoch-aligned; default a day).
+        count: count windows instead of ``size``: every ``count`` records of a key in row order
+            (per partition), a new window every ``hop`` records (``hop`` a whole number of records,
+            default ``count``); no record is late, no ``grace``. Bounds are the earliest and latest
+            event time (plus 1 ms) of the window's records; full windows close with
+            ``count-reached``, partial ones at the end of the input.
         time: the event-time column: epoch ms, time-zone-aware datetimes, or ISO-8601 text with a zone.
         key: the key column (values become text); ``None``: one key for all records.
         partition: a column of Kafka partition numbers; ``None``: all rows on partition 0.
@@ -229,7 +255,7 @@ def run_windows(
     """
     if scope not in ("key", "global"):
         raise SharedFunctionsError("invalid_request", f"scope must be 'key' or 'global', found {scope!r}", {"field": "scope"})
-    window = _window(size, hop, grace, session_gap, max_duration)
+    window = _window(size, hop, grace, session_gap, max_duration, count)
     request: dict[str, Any] = {"function": function, "parameters": params, "window": window, "time_field": time, "scope": scope}
     if key is not None:
         request["key_field"] = key

@@ -129,6 +129,12 @@ def test_function_b_rows_are_anomalies_with_prefixed_key():
         ({"size": "5m", "max_duration": "1h"}, "invalid_request", "session windows only"),
         ({"session_gap": 0}, "invalid_window", "gap 0 ms"),
         ({"session_gap": "2h", "max_duration": "1h"}, "invalid_window", "maximum duration"),
+        ({"count": 0}, "invalid_window", "count 0"),
+        ({"count": 5, "hop": 6}, "invalid_window", "advance must not exceed count"),
+        ({"count": 5, "size": "5m"}, "invalid_request", "size cannot be combined with count"),
+        ({"count": 5, "grace": "1s"}, "invalid_request", "no grace"),
+        ({"count": 2.5}, "invalid_request", "whole number of records"),
+        ({"count": 5, "hop": "1m"}, "invalid_request", "hop of count windows"),
     ],
 )
 def test_bad_arguments_raise_with_the_reason(small_readings, arguments, kind, fragment):
@@ -247,3 +253,41 @@ def test_a_record_more_than_grace_behind_its_partition_is_late_for_sessions():
     late = result.attrs["run"].late
     assert len(late) == 1 and late.iloc[0]["row"] == 4 and late.iloc[0]["lateness_ms"] == 55_000 - 5_000
 
+
+def pandas_counts(frame: pd.DataFrame, count: int, hop: int) -> pd.DataFrame:
+    """Count windows per sensor in plain pandas: each sensor's rows in row order, a window of
+    ``count`` rows starting at every ``hop``-th row, the last ones partial."""
+    windows = []
+    for sensor, rows in frame.groupby("sensor", sort=False):
+        for start in range(0, len(rows), hop):
+            members = rows.iloc[start : start + count]
+            windows.append(
+                {
+                    "sensor": sensor,
+                    "first_row": members.index[0],
+                    "start": members["ts"].min(),
+                    "end": members["ts"].max() + 1,
+                    "count": len(members),
+                    "sum": members["value"].sum(),
+                    "reason": "count-reached" if len(members) == count else "end-of-input",
+                }
+            )
+    return pd.DataFrame(windows)
+
+
+@pytest.mark.parametrize(("count", "hop"), [(5, 5), (8, 3)])
+def test_count_windows_match_plain_pandas(count, hop):
+    frame = readings(2_000, keys=7, step_ms=500, seed=16)
+    frame.loc[frame.index % 13 == 0, "ts"] -= 20_000  # out of event-time order: counts do not care
+    result = sf.run_windows(frame, "function_a", count=count, hop=hop, key="sensor")
+    expected = pandas_counts(frame, count, hop)
+    actual = result.assign(start=epoch_ms(result["window_start"]), end=epoch_ms(result["window_end"]))
+    assert len(actual) == len(expected) > 2_000 // count
+    key = ["sensor", "start", "end", "count"]
+    merged = expected.merge(actual, left_on=key[:3] + ["count"], right_on=["key", "start", "end", "record_count"], suffixes=("", "_swift"))
+    assert len(merged) == len(expected), "every window found by key, bounds and size"
+    assert (merged["reason"] == merged["close_reason"]).all()
+    np.testing.assert_allclose(merged["sum_swift"], merged["sum"], rtol=1e-12)
+    assert result.attrs["run"].late.empty
+    as_json = sf.run_windows(frame, "function_a", count=count, hop=hop, key="sensor", via="json")
+    pd.testing.assert_frame_equal(result, as_json, check_exact=True)

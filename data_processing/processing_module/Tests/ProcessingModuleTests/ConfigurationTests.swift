@@ -61,7 +61,13 @@ struct ConfigurationTests {
             ("window: {size: 5m, grace: 30s}", "window: {session_gap: 30m, advance: 1m}", "pipelines[0].window.advance", "cannot be combined"),
             ("window: {size: 5m, grace: 30s}", "window: {size: 5m, max_duration: 1h}", "pipelines[0].window.max_duration", "session windows only"),
             ("window: {size: 5m, grace: 30s}", "window: {session_gap: 2h, max_duration: 1h}", "pipelines[0].window", "must not exceed the maximum duration"),
-            ("window: {size: 5m, grace: 30s}", "window: {session_gap: 30m, count: 100}", "pipelines[0].window.count", "allowed keys"),
+            ("window: {size: 5m, grace: 30s}", "window: {session_gap: 30m, count: 100}", "pipelines[0].window.session_gap", "cannot be combined with count"),
+            ("window: {size: 5m, grace: 30s}", "window: {count: 100, size: 5m}", "pipelines[0].window.size", "cannot be combined with count"),
+            ("window: {size: 5m, grace: 30s}", "window: {count: 100, grace: 5s}", "pipelines[0].window.grace", "cannot be combined with count"),
+            ("window: {size: 5m, grace: 30s}", "window: {count: 0}", "pipelines[0].window.count", "between 1 and 1000000"),
+            ("window: {size: 5m, grace: 30s}", "window: {count: -5}", "pipelines[0].window.count", "between 1 and 1000000"),
+            ("window: {size: 5m, grace: 30s}", "window: {count: 10, advance: 20}", "pipelines[0].window.advance", "between 1 and 10"),
+            ("window: {size: 300000, advance: 1m}", "window: {count: 10}", "pipelines[1]", "count windows are per key"),
             ("function: function_a", "function: function_z", "pipelines[0].function", "function_a, function_b"),
             ("parameters: {field: temperature}", "parameters: {feild: x}", "pipelines[0].parameters.feild", "field"),
             ("parameters: {threshold: 4, min_records: 5}", "parameters: {threshold: -1}", "pipelines[1].parameters.threshold", "> 0"),
@@ -98,6 +104,16 @@ struct ConfigurationTests {
         let bounded = try ServiceConfiguration(
             yaml: Self.valid.replacingOccurrences(of: "window: {size: 5m, grace: 30s}", with: "window: {session_gap: 10m, max_duration: 4h}"))
         #expect(bounded.pipelines[0].engine.window.maximumDuration == 14_400_000 && bounded.pipelines[0].engine.window.grace == 0)
+    }
+
+    @Test("count windows are configured by their count of records, with an advance in records")
+    func countWindows() throws {
+        let counts = try ServiceConfiguration(
+            yaml: Self.valid.replacingOccurrences(of: "window: {size: 5m, grace: 30s}", with: "window: {count: 100, advance: 20}"))
+        #expect(counts.pipelines[0].engine.window == (try .count(100, advance: 20)))
+        let tumbling = try ServiceConfiguration(
+            yaml: Self.valid.replacingOccurrences(of: "window: {size: 5m, grace: 30s}", with: "window: {count: 30}"))
+        #expect(tumbling.pipelines[0].engine.window == (try .count(30)))
     }
 
     @Test("flags and environment variables override any key, with types kept")

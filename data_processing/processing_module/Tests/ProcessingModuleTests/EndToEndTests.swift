@@ -109,8 +109,8 @@ struct EndToEndTests {
         // Short windows: after the input ends, the idle rule advances stream time with the wall clock,
         // so the last window of each partition closes one window length (plus grace) later.
         // Sessions: a reading every 10 s per sensor, so a 15 s gap makes one session per sensor,
-        // cut every minute by the maximum duration.
-        arguments: ["{size: 30s, grace: 5s}", "{size: 20s, advance: 10s}", "{session_gap: 15s, grace: 5s, max_duration: 1m}"])
+        // cut every minute by the maximum duration. Count windows: 4 readings, a new one every 2.
+        arguments: ["{size: 30s, grace: 5s}", "{size: 20s, advance: 10s}", "{session_gap: 15s, grace: 5s, max_duration: 1m}", "{count: 4, advance: 2}"])
     func runMatchesReplay(window: String) throws {
         let broker = try EmbeddedBroker(topics: ["events": 4, "results": 1, "dead": 1], logger: Self.quiet)
         let produced = try Self.produceDataset(broker, topic: "events", minutes: 12)
@@ -121,8 +121,10 @@ struct EndToEndTests {
             replay.feed(line: Array(line.utf8))
         }
         replay.finish()
+        // Count windows take every record: the late one is only late for windows of time.
+        let counts = window.contains("count")
         #expect(replay.processor.counters.recordsIn == produced)
-        #expect(replay.deadLetters.count == 5, "four malformed records and one late record")
+        #expect(replay.deadLetters.count == (counts ? 4 : 5), "four malformed records and one late record")
 
         let runner = try PipelineRunner(configuration: service.pipelines[0], kafka: service.kafka, groupID: service.groupID, logger: Self.quiet)
         let stop = runner.stop
@@ -133,7 +135,7 @@ struct EndToEndTests {
             finished.signal()
         }
         let results = try Self.read(broker, topic: "results", expected: replay.results.count, seconds: 120)
-        let deadLetters = try Self.read(broker, topic: "dead", expected: 5, seconds: 10)
+        let deadLetters = try Self.read(broker, topic: "dead", expected: counts ? 4 : 5, seconds: 10)
         stop.request()
         #expect(finished.wait(timeout: .now() + 30) == .success, "the runner stops when asked")
         #expect(failure.value == nil, "\(String(describing: failure.value))")
@@ -148,10 +150,10 @@ struct EndToEndTests {
         #expect(fromRun.count == fromReplay.count)
         #expect(fromRun == fromReplay)
         let kinds = deadLetters.map { $0.1.first { $0.name == "error_kind" }?.stringValue ?? "-" }.sorted()
-        #expect(kinds == ["late", "no_event_time", "no_event_time", "not_json", "not_json"])
+        #expect(kinds == (counts ? [] : ["late"]) + ["no_event_time", "no_event_time", "not_json", "not_json"])
         let reasons = Set(results.compactMap { $0.1.first { $0.name == "close_reason" }?.stringValue })
         // Sessions here never pause for a gap: each closes where the maximum duration cuts it.
-        let closedByStreamTime = window.contains("session_gap") ? "maximum-duration" : "stream-time"
+        let closedByStreamTime = window.contains("session_gap") ? "maximum-duration" : counts ? "count-reached" : "stream-time"
         #expect(reasons.isSuperset(of: [closedByStreamTime, "idle-timeout"]), "the last windows close on the idle timeout")
     }
 
@@ -178,8 +180,8 @@ struct EndToEndTests {
         var replay = Replay(configuration: service.pipelines[0])
         replay.feed(contentsOf: Array(try export(broker, topic: "events", partitions: 4, expected: produced).joined(separator: "\n").utf8))
         replay.finish()
-        // Closed by stream time: sessions cut at their maximum duration are too.
-        return replay.results.filter { ["stream-time", "maximum-duration"].contains($0.header("close_reason")) }
+        // Closed by stream time: sessions cut at their maximum duration are too, and full count windows.
+        return replay.results.filter { ["stream-time", "maximum-duration", "count-reached"].contains($0.header("close_reason")) }
             .map { identity($0.key.map { String(decoding: $0, as: UTF8.self) }, $0.headers, $0.value) }.sorted()
     }
 
@@ -243,7 +245,7 @@ struct EndToEndTests {
         "two instances in one group share the partitions and together produce what one produces",
         // One case at a time: four instances at once on two cores starve the group protocol.
         .serialized,
-        arguments: ["{size: 30s, grace: 5s}", "{session_gap: 15s, grace: 5s, max_duration: 1m}"])
+        arguments: ["{size: 30s, grace: 5s}", "{session_gap: 15s, grace: 5s, max_duration: 1m}", "{count: 5, advance: 2}"])
     func twoInstancesShareTheWork(window: String) throws {
         let broker = try EmbeddedBroker(topics: ["events": 4, "results": 1, "dead": 1], logger: Self.quiet)
         // A short session: a member that joins after the group formed waits for a rebalance that
@@ -275,7 +277,7 @@ struct EndToEndTests {
         "a stopped pipeline resumes from its committed checkpoints: nothing lost, nothing repeated",
         // One case at a time: four instances at once on two cores starve the group protocol.
         .serialized,
-        arguments: ["{size: 30s, grace: 5s}", "{session_gap: 15s, grace: 5s, max_duration: 1m}"])
+        arguments: ["{size: 30s, grace: 5s}", "{session_gap: 15s, grace: 5s, max_duration: 1m}", "{count: 5, advance: 2}"])
     func stopAndResume(window: String) throws {
         let broker = try EmbeddedBroker(topics: ["events": 4, "results": 1, "dead": 1], logger: Self.quiet)
         // Without idle closing, so that the stop cannot close a window the second half still feeds.

@@ -145,4 +145,30 @@ struct PipelineProcessorTests {
         #expect(counters.deadLettered == counters.refused + counters.failedBatchRecords)
         #expect(produced.filter { $0.topic == "dead" }.count == counters.failedBatchRecords)
     }
+
+    @Test("a count-window checkpoint Kafka would not keep whole is refused at the commit, naming the partition and the way out")
+    func countWindowStartsBeyondTheMetadataLimit() throws {
+        let service = try ServiceConfiguration(
+            yaml: """
+                pipelines:
+                  - {name: p, input: in, output: out, dead_letters: dead, function: function_a, window: {count: 10},
+                     event_time_field: ts}
+                """)
+        var processor = PipelineProcessor(configuration: service.pipelines[0], clock: ManualClock(0))
+        var keys = 0
+        // One reading per key: every key holds an open window, and each adds its start.
+        while (try? processor.offsetsToCommit()) != nil {
+            let key = Array("sensor-\(keys)".utf8)
+            #expect(Self.feed(&processor, #"{"ts": 1000, "value": 1}"#, key: key, offset: Int64(keys)) == nil)
+            keys += 1
+        }
+        #expect(keys > 1_000 && keys < 3_000, "about two bytes per key (a difference of 1 and a comma): \(keys)")
+        #expect(processor.commitOffsets()[0].metadata.utf8.count > PipelineProcessor.commitMetadataLimit)
+        let error = #expect(throws: KafkaError.self) { try processor.offsetsToCommit() }
+        let message = error?.message ?? ""
+        #expect(message.contains("partition 0") && message.contains("\(keys) keys have open count windows"))
+        #expect(message.contains("more partitions") && error?.topic == "in")
+        _ = processor.closeAllWindows()
+        #expect(try processor.offsetsToCommit().count == 1, "once the windows close, the checkpoint fits again")
+    }
 }

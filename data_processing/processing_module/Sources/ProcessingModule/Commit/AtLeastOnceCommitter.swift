@@ -27,7 +27,7 @@ public final class AtLeastOnceCommitter: Committer {
         try deliverEverything(waiting: waiting)
         let partitions: [Int32]?
         if case .revocation(let revoked) = occasion { partitions = revoked } else { partitions = nil }
-        let offsets = processor.commitOffsets(partitions: partitions)
+        let offsets = try processor.offsetsToCommit(partitions: partitions)
         guard !offsets.isEmpty else { return .nothingToCommit }
         do {
             try consumer.commit(offsets, synchronous: occasion != .interval)

@@ -29,7 +29,7 @@ public final class TransactionalCommitter: Committer {
     public func commit(
         _ occasion: CommitOccasion, processor: inout PipelineProcessor, consumer: KafkaConsumer, waiting: () -> Void
     ) throws(KafkaError) -> CommitOutcome {
-        let offsets = processor.commitOffsets()
+        let offsets = try processor.offsetsToCommit()
         var outcome = end(with: offsets, consumer: consumer)
         var attempts = 0
         while case .failure(let error) = outcome, error.isRetriable, attempts < Self.retries {

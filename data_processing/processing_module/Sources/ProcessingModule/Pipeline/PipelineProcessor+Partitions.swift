@@ -42,6 +42,26 @@ extension PipelineProcessor {
     /// The partitions to pause while ``bufferedBytes`` exceeds `limit` (the engine's advice).
     public func partitionsToPause(bufferLimit: Int) -> [Int32] { pipeline.partitionsToPause(bufferLimit: bufferLimit) }
 
+    /// The most commit metadata Kafka keeps by default (`offset.metadata.max.bytes`).
+    public static let commitMetadataLimit = 4_096
+
+    /// ``commitOffsets(partitions:)`` for a commit: refuses a checkpoint Kafka would not keep
+    /// whole. Only count windows grow their metadata (one start per key with open windows).
+    public func offsetsToCommit(partitions: [Int32]? = nil) throws(KafkaError) -> [CommittedOffset] {
+        let offsets = commitOffsets(partitions: partitions)
+        for offset in offsets where offset.metadata.utf8.count > Self.commitMetadataLimit {
+            let partition = offset.topicPartition.partition
+            let starts = checkpoint(of: partition)?.countWindowStarts?.count ?? 0
+            throw KafkaError(
+                code: 12, operation: "commit",
+                message: "the checkpoint of partition \(partition) needs \(offset.metadata.utf8.count) bytes of commit metadata, "
+                    + "more than the \(Self.commitMetadataLimit) Kafka keeps by default: \(starts) keys have open count windows "
+                    + "(each adds its start offset); spread the keys over more partitions, lower window.count, or use time windows",
+                topic: configuration.inputTopic, partition: partition)
+        }
+        return offsets
+    }
+
     /// The offsets and checkpoint metadata to commit once everything returned so far is produced.
     public func commitOffsets(partitions: [Int32]? = nil) -> [CommittedOffset] {
         (partitions ?? assignedPartitions).compactMap { partition in

@@ -62,7 +62,9 @@ public struct ParityCheck {
                 report.unverifiable.append(.init(output: name, reason: reason))
                 continue
             }
-            let identity = WindowIdentity(window: provenance.window, key: provenance.key)
+            let identity = WindowIdentity(
+                window: provenance.window, key: provenance.key,
+                inputOffsets: configuration.engine.window.isCount ? provenance.inputOffsets : nil)
             if groups[identity] == nil { order.append(identity) }
             groups[identity, default: StoredWindowResults(provenance: provenance)].add(output, name: name, recordCount: provenance.recordCount)
         }
@@ -96,6 +98,10 @@ public struct ParityCheck {
         }
         let window = provenance.window
         let specification = configuration.engine.window
+        if specification.isCount {
+            // Bounds are the records' event times; the count is checked by recomputing.
+            return provenance.recordCount > Int(specification.size) ? "it holds more records than \(specification)" : nil
+        }
         if specification.isSession {
             // A session lies inside one multiple of the maximum duration.
             let bucketStart = EventTime.floor(window.start, toMultipleOf: specification.size)
@@ -118,6 +124,9 @@ public struct ParityCheck {
     /// at or after the session's start is late exactly when it was (the stream time before the
     /// ranges is at most the first input's event time plus grace), and the session cannot close
     /// before its last input is fed, so it forms exactly as it did.
+    ///
+    /// Count windows: the key's records of the range, in offset order, are the window (a key's
+    /// window is consecutive records of the key in its partition); fed alone they form it again.
     private func recompute(_ provenance: Provenance, _ inputs: [Int32: [StoredRecord]]) -> Recomputed {
         var processor = PipelineProcessor(configuration: configuration, clock: ManualClock(0))
         let sessions = configuration.engine.window.isSession
@@ -147,11 +156,21 @@ public struct ParityCheck {
                 }
             }
         }
+        let buffered = processor.counters.buffered
         let results = processor.closeAllWindows().compactMap { output -> WindowResult? in
             guard case .result(let result) = output, result.provenance.window == provenance.window else { return nil }
             return result
         }
-        let matching = sessions ? results.filter { $0.provenance.key == provenance.key } : results
+        let matching =
+            if configuration.engine.window.isCount {
+                // Fewer than `count` records also form later partial windows; the one starting with
+                // the first record holds them all.
+                results.filter { $0.provenance.key == provenance.key && $0.provenance.recordCount == buffered }
+            } else if sessions {
+                results.filter { $0.provenance.key == provenance.key }
+            } else {
+                results
+            }
         return Recomputed(values: matching.map(\.value), recordCount: matching.first?.provenance.recordCount, fed: fed)
     }
 
@@ -159,6 +178,7 @@ public struct ParityCheck {
         if configuration.engine.scope == .key {
             guard record.key.map({ String(decoding: $0, as: UTF8.self) }) == provenance.key else { return false }
         }
+        if configuration.engine.window.isCount { return true }
         guard let value = record.value else { return false }
         let time = value.withUnsafeBytes { eventTime.read($0, transportTimestamp: record.timestamp) }
         guard case .success(let eventTime) = time else { return false }

@@ -4,6 +4,8 @@ import MicroBatching
 struct WindowIdentity: Hashable {
     let window: Window
     let key: String?
+    /// Count windows only: their input offsets (a key's hopping count windows may share bounds).
+    var inputOffsets: [OffsetRange]? = nil
 }
 
 /// A window recomputed from its input records: its outputs, record count and how many records fed it.

@@ -53,10 +53,11 @@ struct ParityCheckTests {
         }
     }
 
-    @Test("results recomputed from their input offsets are identical, in key and global scope, tumbling, hopping and sessions",
+    @Test("results recomputed from their input offsets are identical, in key and global scope, tumbling, hopping, sessions and counts",
           arguments: [
               ("{size: 10s, grace: 2s}", "key"), ("{size: 10s, advance: 5s}", "key"), ("{size: 10s}", "global"),
               ("{session_gap: 3s, grace: 2s, max_duration: 10s}", "key"), ("{session_gap: 1500ms, max_duration: 5s}", "global"),
+              ("{count: 7}", "key"), ("{count: 7, advance: 3}", "key"),
           ])
     func identical(window: String, scope: String) throws {
         let service = try ServiceConfiguration(
@@ -78,7 +79,7 @@ struct ParityCheckTests {
 
     @Test(
         "an altered result, a missing one and a conflicting redelivery are reported; identical redeliveries are not",
-        arguments: ["{size: 10s, grace: 2s}", "{session_gap: 3s, grace: 2s, max_duration: 10s}"])
+        arguments: ["{size: 10s, grace: 2s}", "{session_gap: 3s, grace: 2s, max_duration: 10s}", "{count: 6, advance: 3}"])
     func differences(window: String) throws {
         let service = try Self.service(window: window)
         let inputs = Self.inputs()
