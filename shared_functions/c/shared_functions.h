@@ -35,7 +35,8 @@ char *sf_apply(const char *request, const uint8_t *records, size_t length);
 /* Runs the micro-batching engine and a function over the records in row order. Request:
  * {"function", "parameters", "window": {"size_ms", "advance_ms", "grace_ms"}, "time_field",
  *  "key_field" (optional), "scope": "key" | "global"}; session windows give
- *  "window": {"session_gap_ms", "max_duration_ms" (optional, default a day), "grace_ms"}.
+ *  "window": {"session_gap_ms", "max_duration_ms" (optional, default a day), "grace_ms"};
+ *  count windows give "window": {"count", "count_advance" (optional, in records)}, key scope only.
  * Result: {"ok": {"windows": [{"window_start", "window_end", "key", "close_reason",
  * "record_count", "outputs": [...], "error" (only when the function failed)}],
  * "late": [{"row", "window_start", "window_end", "lateness_ms"}],

@@ -13,8 +13,9 @@ let usage = """
       functions   list the registered functions and their parameters as JSON
       sample      run function_a and function_b over 5-minute windows of generated sensor readings
       benchmark [N [K [CASE]]]  push N (default 10 million) pre-decoded records with K keys (default
-                     100,000) through the engine and function_a; CASE (tumbling or hopping) runs
-                     one case only, without the memory probe, for profiling (build with -c release)
+                     100,000) through the engine and function_a; CASE (tumbling, hopping,
+                     sessions or counts) runs one case only, without the memory probe, for
+                     profiling (build with -c release)
     """
 
 func listFunctions() throws {
