@@ -5,31 +5,43 @@
 /// A key's windows start at every `advance`-th of its records, counted from its first record in
 /// the partition (and again from the first after the idle rule closed its windows). The key keeps
 /// the records from its oldest open window's first one: fewer than `count`. The record that makes
-/// `count` passes that window (its records are copied to ``passed``) and drops the first `advance`
-/// records, where the next window starts. So a key's held records always begin at a window start,
-/// and the offsets of those first records are all a restart needs: replaying from the committed
-/// offset, the record at such an offset tells whose windows begin there
+/// `count` passes that window (its records are copied out) and drops the first `advance` records,
+/// where the next window starts. So a key's held records always begin at a window start, and the
+/// offsets of those first records are all a restart needs: replaying from the committed offset,
+/// the record at such an offset tells whose windows begin there
 /// (``OffsetCheckpoint/countWindowStarts``).
 ///
-/// Costs: ingest is a table lookup by key ID and an append to the key's records; a window that
-/// fills copies its `count` records once; the lowest held offset is a pass over the keys that
-/// hold records (once per checkpoint).
+/// Storage: a ring of records per key (``CountRing``, one allocation, found by key number), so an
+/// append touches the key's ring and nothing else; passed windows are copied side by side into
+/// one pending buffer.
+///
+/// Costs: ingest is a look-up by key number and a write into the key's ring; a window that fills
+/// copies its `count` records once; the lowest held offset is a pass over the keys (once per
+/// checkpoint).
 @usableFromInline
 struct CountWindowStore<Payload> {
     @usableFromInline
     let count: Int
     @usableFromInline
     let advance: Int
-    /// The index in `keyStates` of each key ID's records (-1: the key holds none).
+    /// Each key's ring, by key number (`nil`: the key holds nothing).
     @usableFromInline
-    var stateOfKey: [Int32] = []
+    var rings: [CountRing<Payload>?] = []
+    /// Keys holding records.
     @usableFromInline
-    var keyStates: [CountKeyRecords<Payload>] = []
+    var heldKeys = 0
+    /// Emptied rings, to reuse: a tumbling key empties its ring at every window.
     @usableFromInline
-    var freeStates: [Int32] = []
-    /// Windows passed and not emitted yet, in the order they passed.
+    var spareRings: [CountRing<Payload>] = []
+    /// A new key's ring capacity: room for a whole window when that is small, else it grows.
     @usableFromInline
-    var passed: [PassedCountWindow<Payload>] = []
+    var firstCapacity: Int { min(CountRing<Payload>.capacity(holding: count), 256) }
+    /// The records of the windows passed and not emitted yet, window after window.
+    @usableFromInline
+    var pendingRecords: [CountRecord<Payload>] = []
+    /// The windows passed and not emitted yet, in the order they passed.
+    @usableFromInline
+    var passed: [PassedCountWindow] = []
     /// After a restore, the offsets of the keys' first held records at the checkpoint not replayed
     /// yet. The replayed record at such an offset, and every later replayed record of its key, is
     /// held again; any other replayed record was emitted before the restore.
@@ -50,7 +62,7 @@ struct CountWindowStore<Payload> {
     @inlinable
     mutating func holdsAgain(key: KeyID, offset: Int64) -> Bool {
         if restoredStarts.remove(offset) != nil { return true }
-        return Int(key) < stateOfKey.count && stateOfKey[Int(key)] >= 0
+        return Int(key) < rings.count && rings[Int(key)] != nil
     }
 
     /// Appends a record of `key` (in offset order); passes the window it completes. Returns the
@@ -59,46 +71,45 @@ struct CountWindowStore<Payload> {
     mutating func append(
         key: KeyID, eventTime: Int64, offset: Int64, payload: Payload, byteCount: Int
     ) -> (count: Int, bytes: Int)? {
-        let index = stateIndex(of: key)
-        keyStates[index].records.append(CountRecord(eventTime: eventTime, offset: offset, payload: payload, byteCount: byteCount))
-        guard keyStates[index].heldCount == count else { return nil }
-        let held = keyStates[index].held
-        passed.append(PassedCountWindow(key: key, records: Array(held), reason: .countReached))
-        let dropped = held.prefix(advance).reduce(0) { $0 + $1.byteCount }
-        if advance == count {
-            release(state: index, key: key)
-        } else {
-            keyStates[index].dropFirst(advance)
+        let index = Int(key)
+        if index >= rings.count { rings.append(contentsOf: repeatElement(nil, count: index + 1 - rings.count)) }
+        let record = CountRecord(eventTime: eventTime, offset: offset, payload: payload, byteCount: byteCount)
+        if rings[index] == nil {
+            if let spare = spareRings.popLast() {
+                spare.append(record)
+                rings[index] = spare
+            } else {
+                rings[index] = CountRing.make(capacity: firstCapacity, first: record)
+            }
+            heldKeys += 1
+            return count == 1 ? passFull(key: key) : nil
+        }
+        // Checked before any other reference to the ring exists (a local one would defeat it).
+        if !isKnownUniquelyReferenced(&rings[index]) || rings[index]!.isFull {
+            let ring = rings[index]!
+            rings[index] = ring.copy(capacity: ring.isFull ? 2 * ring.ringCapacity : ring.ringCapacity)
+        }
+        rings[index]!.append(record)
+        return rings[index]!.held == count ? passFull(key: key) : nil
+    }
+
+    /// Passes `key`'s full window and drops its first `advance` records.
+    @inlinable
+    mutating func passFull(key: KeyID) -> (count: Int, bytes: Int) {
+        var ring = rings[Int(key)]!
+        let start = pendingRecords.count
+        ring.copyHeld(into: &pendingRecords)
+        passed.append(PassedCountWindow(key: key, records: start..<pendingRecords.count, reason: .countReached))
+        let dropped = pendingRecords[start..<(start + advance)].reduce(0) { $0 + $1.byteCount }
+        ring.dropFirst(advance)
+        if ring.held == 0 {
+            rings[Int(key)] = nil
+            heldKeys -= 1
+            if spareRings.count < 1_024, ring.ringCapacity == firstCapacity, isKnownUniquelyReferenced(&ring) {
+                spareRings.append(ring)
+            }
         }
         return (advance, dropped)
-    }
-
-    /// The index of `key`'s records, made when it holds none.
-    @inlinable
-    mutating func stateIndex(of key: KeyID) -> Int {
-        let keyIndex = Int(key)
-        if keyIndex >= stateOfKey.count {
-            stateOfKey.append(contentsOf: repeatElement(-1, count: keyIndex + 1 - stateOfKey.count))
-        }
-        let existing = stateOfKey[keyIndex]
-        if existing >= 0 { return Int(existing) }
-        let index: Int
-        if let free = freeStates.popLast() {
-            index = Int(free)
-            keyStates[index] = CountKeyRecords(key: key)
-        } else {
-            index = keyStates.count
-            keyStates.append(CountKeyRecords(key: key))
-        }
-        stateOfKey[keyIndex] = Int32(index)
-        return index
-    }
-
-    @inlinable
-    mutating func release(state index: Int, key: KeyID) {
-        keyStates[index] = CountKeyRecords(key: key, alive: false)
-        stateOfKey[Int(key)] = -1
-        freeStates.append(Int32(index))
     }
 
     // MARK: Closing
@@ -110,44 +121,45 @@ struct CountWindowStore<Payload> {
     @inlinable
     mutating func passAll(reason: CloseReason) -> (count: Int, bytes: Int) {
         var released = (count: 0, bytes: 0)
-        var order = keyStates.indices.filter { keyStates[$0].alive && keyStates[$0].heldCount > 0 }
         // By first held offset: the same order whatever the restores in between.
-        order.sort { keyStates[$0].held.first!.offset < keyStates[$1].held.first!.offset }
-        for index in order {
-            let held = keyStates[index].held
+        let order = rings.indices.filter { rings[$0] != nil }.sorted { rings[$0]!.first.offset < rings[$1]!.first.offset }
+        for key in order {
+            let ring = rings[key]!
+            let first = pendingRecords.count
+            ring.copyHeld(into: &pendingRecords)
+            let held = first..<pendingRecords.count
             released.count += held.count
-            released.bytes += held.reduce(0) { $0 + $1.byteCount }
-            for start in stride(from: 0, to: held.count, by: advance) {
-                passed.append(
-                    PassedCountWindow(key: keyStates[index].key, records: Array(held.dropFirst(start)), reason: reason))
+            released.bytes += pendingRecords[held].reduce(0) { $0 + $1.byteCount }
+            for start in stride(from: held.lowerBound, to: held.upperBound, by: advance) {
+                passed.append(PassedCountWindow(key: KeyID(key), records: start..<held.upperBound, reason: reason))
             }
-            release(state: index, key: keyStates[index].key)
+            rings[key] = nil
         }
+        heldKeys = 0
         return released
     }
 
-    /// Takes the passed windows, to emit them.
+    /// Forgets the passed windows once emitted, keeping the buffers for the next ones.
     @inlinable
-    mutating func takePassed() -> [PassedCountWindow<Payload>] {
-        defer { passed.removeAll(keepingCapacity: true) }
-        return passed
+    mutating func clearPassed() {
+        pendingRecords.removeAll(keepingCapacity: true)
+        passed.removeAll(keepingCapacity: true)
     }
 
     // MARK: Figures
 
     /// Whether any key holds records.
     @inlinable
-    var isEmpty: Bool { freeStates.count == keyStates.count }
+    var isEmpty: Bool { heldKeys == 0 }
 
     /// The lowest offset held (passed windows included).
     @inlinable
     var lowestOffset: Int64? {
         var lowest: Int64?
-        for state in keyStates where state.alive {
-            if let first = state.held.first?.offset, first < lowest ?? .max { lowest = first }
-        }
+        for case let ring? in rings where ring.first.offset < lowest ?? .max { lowest = ring.first.offset }
         for window in passed {
-            if let first = window.records.first?.offset, first < lowest ?? .max { lowest = first }
+            let first = pendingRecords[window.records.lowerBound].offset
+            if first < lowest ?? .max { lowest = first }
         }
         return lowest
     }
@@ -155,9 +167,9 @@ struct CountWindowStore<Payload> {
     /// Windows holding records, not emitted yet.
     @inlinable
     var openWindowCount: Int {
-        keyStates.reduce(passed.count) { total, state in
-            total + (state.alive ? (state.heldCount + advance - 1) / advance : 0)
-        }
+        var total = passed.count
+        for case let ring? in rings { total += (ring.held + advance - 1) / advance }
+        return total
     }
 
     /// Each key's first held offset, ascending, for a restart (starts restored and not replayed
@@ -165,9 +177,7 @@ struct CountWindowStore<Payload> {
     @inlinable
     var starts: [Int64] {
         var starts = Array(restoredStarts)
-        for state in keyStates where state.alive {
-            if let first = state.held.first?.offset { starts.append(first) }
-        }
+        for case let ring? in rings { starts.append(ring.first.offset) }
         return starts.sorted()
     }
 
@@ -176,21 +186,21 @@ struct CountWindowStore<Payload> {
     /// Marks the keys this store uses (key-table compaction).
     @inlinable
     func markKeys(_ used: inout [Bool]) {
-        for state in keyStates where state.alive { used[Int(state.key)] = true }
+        for key in rings.indices where rings[key] != nil { used[key] = true }
         for window in passed { used[Int(window.key)] = true }
     }
 
     /// Renumbers the keys (key-table compaction).
     @inlinable
     mutating func remapKeys(_ newIDs: [KeyID]) {
-        stateOfKey = []
-        for index in keyStates.indices {
-            keyStates[index].key = newIDs[Int(keyStates[index].key)]
-            guard keyStates[index].alive else { continue }
-            let key = Int(keyStates[index].key)
-            if key >= stateOfKey.count { stateOfKey.append(contentsOf: repeatElement(-1, count: key + 1 - stateOfKey.count)) }
-            stateOfKey[key] = Int32(index)
+        var renumbered: [CountRing<Payload>?] = []
+        for key in rings.indices {
+            guard let ring = rings[key] else { continue }
+            let new = Int(newIDs[key])
+            if new >= renumbered.count { renumbered.append(contentsOf: repeatElement(nil, count: new + 1 - renumbered.count)) }
+            renumbered[new] = ring
         }
+        rings = renumbered
         for index in passed.indices { passed[index].key = newIDs[Int(passed[index].key)] }
     }
 }
@@ -209,47 +219,16 @@ struct CountRecord<Payload> {
     }
 }
 
-/// The records one key holds: `records[start...]`, from its oldest open window's first record.
-@usableFromInline
-struct CountKeyRecords<Payload> {
-    @usableFromInline var key: KeyID
-    @usableFromInline var alive: Bool
-    @usableFromInline var records: [CountRecord<Payload>] = []
-    @usableFromInline var start = 0
-
-    @inlinable
-    init(key: KeyID, alive: Bool = true) {
-        self.key = key
-        self.alive = alive
-    }
-
-    @inlinable
-    var heldCount: Int { records.count - start }
-
-    @inlinable
-    var held: ArraySlice<CountRecord<Payload>> { records[start...] }
-
-    /// Drops the first `count` held records (compacting the array once half of it is dropped).
-    @inlinable
-    mutating func dropFirst(_ count: Int) {
-        start += count
-        if start * 2 >= records.count {
-            records.removeFirst(start)
-            start = 0
-        }
-    }
-}
-
 /// A count window that filled (or was closed by the idle rule or the end of input), waiting to be
-/// emitted: its key, its records in offset order, and why it closed.
+/// emitted: its key, where its records are in the store's pending buffer, and why it closed.
 @usableFromInline
-struct PassedCountWindow<Payload> {
+struct PassedCountWindow {
     @usableFromInline var key: KeyID
-    @usableFromInline let records: [CountRecord<Payload>]
+    @usableFromInline let records: Range<Int>
     @usableFromInline let reason: CloseReason
 
     @inlinable
-    init(key: KeyID, records: [CountRecord<Payload>], reason: CloseReason) {
+    init(key: KeyID, records: Range<Int>, reason: CloseReason) {
         self.key = key
         self.records = records
         self.reason = reason

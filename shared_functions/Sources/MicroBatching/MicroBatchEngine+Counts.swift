@@ -56,31 +56,39 @@ extension MicroBatchEngine {
     /// each sorted canonically, with bounds `[earliest event time, latest + 1)`.
     @inlinable
     mutating func emitPassedCounts(slot: Int, into closed: inout ClosingBuffer<Payload>) {
-        let passed = countStores[slot].takePassed()
+        let passed = countStores[slot].passed
         guard !passed.isEmpty else { return }
         let total = passed.reduce(0) { $0 + $1.records.count }
         let storage = batchStorages.take(capacity: total)
         let base = storage.base
         let partition = slotPartitions[slot]
-        for window in passed {
-            let start = storage.count
-            let key = keys.text(window.key)
-            var earliest = Int64.max
-            var latest = Int64.min
-            for record in window.records {
-                (base + storage.count).initialize(
-                    to: BatchRecord(eventTime: record.eventTime, partition: partition, offset: record.offset, key: key, value: record.payload))
-                storage.count += 1
-                earliest = min(earliest, record.eventTime)
-                latest = max(latest, record.eventTime)
+        let keys = keys
+        // Read in place: the pending buffer is kept (and reused) by the store.
+        countStores[slot].pendingRecords.withUnsafeBufferPointer { records in
+            for window in passed {
+                let start = storage.count
+                let key = keys.text(window.key)
+                var earliest = Int64.max
+                var latest = Int64.min
+                for record in records[window.records] {
+                    (base + storage.count).initialize(
+                        to: BatchRecord(
+                            eventTime: record.eventTime, partition: partition, offset: record.offset, key: key, value: record.payload))
+                    storage.count += 1
+                    earliest = min(earliest, record.eventTime)
+                    latest = max(latest, record.eventTime)
+                }
+                WindowBatch<Payload>.sortCanonically(UnsafeMutableBufferPointer(start: base + start, count: storage.count - start))
+                let batch = WindowBatch(
+                    window: Window(uncheckedStart: earliest, end: latest + 1), key: key,
+                    alreadySorted: BatchRecords(storage: storage, range: start..<storage.count))
+                let range = OffsetRange(
+                    partition: partition, first: records[window.records.lowerBound].offset,
+                    last: records[window.records.upperBound - 1].offset)
+                closed.append(ClosedBatch(batch: batch, reason: window.reason, offsetRange: range), partition: partition, key: window.key)
             }
-            WindowBatch<Payload>.sortCanonically(UnsafeMutableBufferPointer(start: base + start, count: storage.count - start))
-            let batch = WindowBatch(
-                window: Window(uncheckedStart: earliest, end: latest + 1), key: key,
-                alreadySorted: BatchRecords(storage: storage, range: start..<storage.count))
-            let range = OffsetRange(partition: partition, first: window.records.first!.offset, last: window.records.last!.offset)
-            closed.append(ClosedBatch(batch: batch, reason: window.reason, offsetRange: range), partition: partition, key: window.key)
         }
+        countStores[slot].clearPassed()
     }
 
     // MARK: Restarts
