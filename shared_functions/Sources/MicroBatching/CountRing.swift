@@ -66,7 +66,10 @@ final class CountRing<Payload>: ManagedBuffer<CountRingHeader, CountRecord<Paylo
     @inlinable
     func copyHeld(into records: inout [CountRecord<Payload>]) {
         withUnsafeMutablePointers { header, elements in
-            for index in 0..<header.pointee.held { records.append(elements[header.pointee.slot(index)]) }
+            let start = header.pointee.start
+            let firstRun = min(header.pointee.held, header.pointee.capacity - start)
+            records.append(contentsOf: UnsafeBufferPointer(start: elements + start, count: firstRun))
+            records.append(contentsOf: UnsafeBufferPointer(start: elements, count: header.pointee.held - firstRun))
         }
     }
 
