@@ -34,6 +34,8 @@ def test_engine_benchmark_prints_its_table_and_goals():
     assert "goal: hopping 5 min / 1 min" in output
     assert "| sessions, gap 45 s (30 readings each) | 100 |" in output
     assert "goal: sessions within 1.5 times the tumbling rate" in output
+    assert "| counts of 30 readings | 100 |" in output
+    assert "goal: count windows within 1.5 times the tumbling rate" in output
 
 
 def test_kafka_benchmark_measures_both_directions_against_kcat():
