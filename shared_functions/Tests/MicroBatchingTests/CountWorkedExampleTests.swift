@@ -40,24 +40,12 @@ struct CountWorkedExampleTests {
 
     @Test("the engine does what the document says, and a crash after step 11 replays to the same result")
     func documentedSteps() throws {
-        var engine = MicroBatchEngine<String>(configuration: Self.configuration, clock: ManualClock())
-        var lines: [String] = []
-        var afterNine: OffsetCheckpoint?
-        for (index, entry) in Self.records.enumerated() {
-            lines.append("\(index + 1). " + Self.step(&engine, entry))
-            if index == 8 { afterNine = engine.checkpoint(of: 0) }
-        }
-        lines.append("end" + Self.describe(engine.closeAllWindows()))
-        #expect(lines == Self.expected)
-        let checkpoint = try #require(afterNine)
-        #expect(checkpoint.metadata == "mb3;9;40000;;3/2;0,1")
-
-        // A crash after step 11, with step 9's commit the last: replay from offset 6.
-        var restored = MicroBatchEngine<String>(configuration: Self.configuration, clock: ManualClock())
-        restored.assign(0, from: try OffsetCheckpoint(committedOffset: checkpoint.committedOffset, metadata: checkpoint.metadata))
-        var replayed = Self.records.filter { $0.0 >= checkpoint.committedOffset }.map { Self.step(&restored, $0) }
-        replayed.append("end" + Self.describe(restored.closeAllWindows()))
-        #expect(replayed.map { $0.components(separatedBy: " | ")[0] } == Self.expectedAfterRestore)
+        // The crash comes after step 11, with step 9's commit the last: the replay starts at offset 6.
+        let run = try WorkedExampleRun(
+            Self.configuration, Self.records, commitStep: 9, step: Self.step, finish: { "end" + Self.describe($0.closeAllWindows()) })
+        #expect(run.lines == Self.expected)
+        #expect(run.checkpoint.metadata == "mb3;9;40000;;3/2;0,1")
+        #expect(run.replayed == Self.expectedAfterRestore)
     }
 
     static let expected: [String] = [

@@ -37,21 +37,10 @@ struct SessionWorkedExampleTests {
 
     @Test("the engine does what the document says, and a crash after step 9 replays to the same result")
     func documentedSteps() throws {
-        var engine = MicroBatchEngine<String>(configuration: Self.configuration, clock: ManualClock())
-        var lines: [String] = []
-        var afterNine: OffsetCheckpoint?
-        for (index, entry) in Self.records.enumerated() {
-            lines.append("\(index + 1). " + Self.step(&engine, entry))
-            if index == 8 { afterNine = engine.checkpoint(of: 0) }
-        }
-        #expect(lines == Self.expected)
-        let checkpoint = try #require(afterNine)
-        #expect(checkpoint.metadata == "mb2;9;40000;35000;86400000/86400000/5000/10000;18000")
-
-        var restored = MicroBatchEngine<String>(configuration: Self.configuration, clock: ManualClock())
-        restored.assign(0, from: try OffsetCheckpoint(committedOffset: checkpoint.committedOffset, metadata: checkpoint.metadata))
-        let replayed = Self.records.filter { $0.0 >= checkpoint.committedOffset }.map { Self.step(&restored, $0) }
-        #expect(replayed.map { $0.components(separatedBy: " | ")[0] } == Self.expectedAfterRestore)
+        let run = try WorkedExampleRun(Self.configuration, Self.records, commitStep: 9, step: Self.step)
+        #expect(run.lines == Self.expected)
+        #expect(run.checkpoint.metadata == "mb2;9;40000;35000;86400000/86400000/5000/10000;18000")
+        #expect(run.replayed == Self.expectedAfterRestore)
     }
 
     static let expected: [String] = [
