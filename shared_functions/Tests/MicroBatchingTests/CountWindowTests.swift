@@ -141,6 +141,30 @@ struct CountWindowTests {
         #expect(driver.batches.last?.records == ["a3", "a4", "a5"] && driver.batches.last?.reason == .countReached)
     }
 
+    @Test("a partition being replayed is never idle: its keys not replayed yet keep their records")
+    func replayingPartitionIsNotIdle() throws {
+        let clock = ManualClock(0)
+        let configuration = try EngineConfiguration(window: .count(3), idleTimeout: 1_000)
+        func record(_ offset: Int64, _ key: String) -> InputRecord<String> {
+            InputRecord(partition: 0, offset: offset, key: key, eventTime: offset, payload: "\(key)\(offset)")
+        }
+        var engine = MicroBatchEngine<String>(configuration: configuration, clock: clock)
+        for (offset, key) in ["a", "b", "a", "b"].enumerated() { _ = engine.ingest(record(Int64(offset), key)) }
+        let checkpoint = try #require(engine.checkpoint(of: 0))
+        #expect(checkpoint.countWindowStarts == [0, 1])
+
+        var restored = MicroBatchEngine<String>(configuration: configuration, clock: clock)
+        restored.assign(0, from: checkpoint)
+        _ = restored.ingest(record(0, "a"))
+        clock.advance(by: 5_000)  // the fetch of the rest stalls past the idle timeout
+        #expect(restored.closeWindows().isEmpty, "mid-replay, nothing closes by the idle rule")
+        for offset in Int64(1)...3 { _ = restored.ingest(record(offset, offset % 2 == 0 ? "a" : "b")) }
+        _ = restored.ingest(record(4, "b"))
+        #expect(restored.closeWindows().map { $0.batch.records.map(\.value) } == [["b1", "b3", "b4"]])
+        clock.advance(by: 5_000)
+        #expect(restored.closeWindows().map { $0.batch.records.map(\.value) } == [["a0", "a2"]], "after the replay, idle closes")
+    }
+
     @Test("compacting the key table keeps every open count window's key")
     func keyCompactionKeepsCountWindows() throws {
         let configuration = try EngineConfiguration(window: .count(2))
