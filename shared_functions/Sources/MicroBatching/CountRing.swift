@@ -28,14 +28,16 @@ final class CountRing<Payload>: ManagedBuffer<CountRingHeader, CountRecord<Paylo
         }
     }
 
+    // Read through the header's pointer: the `header` property is checked for exclusive access
+    // at run time, a call per read.
     @inlinable
-    var held: Int { header.held }
+    var held: Int { withUnsafeMutablePointerToHeader { $0.pointee.held } }
 
     @inlinable
-    var ringCapacity: Int { header.capacity }
+    var ringCapacity: Int { withUnsafeMutablePointerToHeader { $0.pointee.capacity } }
 
     @inlinable
-    var isFull: Bool { header.held == header.capacity }
+    var isFull: Bool { withUnsafeMutablePointerToHeader { $0.pointee.held == $0.pointee.capacity } }
 
     /// The oldest held record (a ring holds at least one).
     @inlinable

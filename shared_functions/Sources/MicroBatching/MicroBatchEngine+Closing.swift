@@ -17,15 +17,11 @@ extension MicroBatchEngine {
         defer { batchStorages.endClose() }
         if configuration.window.isCount {
             closeCounts(now: now, into: &closed)
-            compactKeysIfNeeded()
-            keys.rankKeys()
-            return closed.ordered(ranks: keys.ranks)
+            return finishClose(closed)
         }
         if configuration.window.isSession {
             closeSessions(now: now, into: &closed)
-            compactKeysIfNeeded()
-            keys.rankKeys()
-            return closed.ordered(ranks: keys.ranks)
+            return finishClose(closed)
         }
         switch configuration.scope {
         case .key:
@@ -50,9 +46,7 @@ extension MicroBatchEngine {
             advanceGlobalClosedThrough(skippingIdleAt: now)
             emitPassed(slot: nil, into: &closed)
         }
-        compactKeysIfNeeded()
-        keys.rankKeys()
-        return closed.ordered(ranks: keys.ranks)
+        return finishClose(closed)
     }
 
     /// Closes every open window, whatever stream time says (the input has ended). Later records
@@ -64,15 +58,11 @@ extension MicroBatchEngine {
         defer { batchStorages.endClose() }
         if configuration.window.isCount {
             closeAllCounts(into: &closed)
-            compactKeysIfNeeded()
-            keys.rankKeys()
-            return closed.ordered(ranks: keys.ranks)
+            return finishClose(closed)
         }
         if configuration.window.isSession {
             closeAllSessions(into: &closed)
-            compactKeysIfNeeded()
-            keys.rankKeys()
-            return closed.ordered(ranks: keys.ranks)
+            return finishClose(closed)
         }
         switch configuration.scope {
         case .key:
@@ -84,9 +74,7 @@ extension MicroBatchEngine {
             globalStore.passAll(reason: .endOfInput)
             emitPassed(slot: nil, into: &closed, reason: .endOfInput)
         }
-        compactKeysIfNeeded()
-        keys.rankKeys()
-        return closed.ordered(ranks: keys.ranks)
+        return finishClose(closed)
     }
 
     /// Emits the windows passed in `slot`'s store (`nil`: the global store), then drops the panes
@@ -232,6 +220,16 @@ extension MicroBatchEngine {
         return ClosedBatch(
             batch: WindowBatch(window: bounds, key: nil, alreadySorted: BatchRecords(storage: storage, range: 0..<storage.count)),
             reason: reason, offsetRanges: ranges.values.sorted { $0.partition < $1.partition })
+    }
+
+    /// The batches of a close in output order, then the key table compacted if it is due: the
+    /// batches carry key numbers from before the compaction, so they are ordered first.
+    @inlinable
+    mutating func finishClose(_ closed: consuming ClosingBuffer<Payload>) -> [ClosedBatch<Payload>] {
+        keys.rankKeys()
+        let batches = closed.ordered(ranks: keys.ranks)
+        compactKeysIfNeeded()
+        return batches
     }
 
     /// Rebuilds the key interner with the keys buffered records still use, once it has grown to

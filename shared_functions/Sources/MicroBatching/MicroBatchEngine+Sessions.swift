@@ -28,16 +28,18 @@ extension MicroBatchEngine {
                         of: eventTime, gap: configuration.window.gap ?? configuration.window.size, bucket: configuration.window.size),
                     lateness: streamTime - grace - eventTime, payload: payload))
         }
-        switch configuration.scope {
-        case .key:
-            sessionStores[slot].append(
-                slot: slot, eventTime: eventTime, offset: offset, key: key, sessionKey: key, payload: payload, byteCount: byteCount,
-                streamTimeBefore: streamTime)
-        case .global:
-            globalSessions.append(
-                slot: slot, eventTime: eventTime, offset: offset, key: key, sessionKey: 0, payload: payload, byteCount: byteCount,
-                streamTimeBefore: streamTime)
-        }
+        let dropped =
+            switch configuration.scope {
+            case .key:
+                sessionStores[slot].append(
+                    slot: slot, eventTime: eventTime, offset: offset, key: key, sessionKey: key, payload: payload, byteCount: byteCount,
+                    streamTimeBefore: streamTime)
+            case .global:
+                globalSessions.append(
+                    slot: slot, eventTime: eventTime, offset: offset, key: key, sessionKey: 0, payload: payload, byteCount: byteCount,
+                    streamTimeBefore: streamTime)
+            }
+        if !dropped.isEmpty { release(dropped) }
         if replaying, eventTime > streamTime ?? .min { slots[slot]?.replayStreamTime = eventTime }
         if let advance = slots[slot]?.buffer(eventTime: eventTime, byteCount: byteCount) {
             streamTimeAdvanced(slot: slot, from: advance.previous, to: advance.streamTime)
@@ -144,7 +146,8 @@ extension MicroBatchEngine {
     /// side in one buffer, then frees them. `reason` overrides the reasons recorded when passed.
     @inlinable
     mutating func emitPassedSessions(slot: Int?, into closed: inout ClosingBuffer<Payload>, reason: CloseReason? = nil) {
-        let passed = slot.map { sessionStores[$0].takePassed() } ?? globalSessions.takePassed()
+        let (passed, dropped) = slot.map { sessionStores[$0].takePassed() } ?? globalSessions.takePassed()
+        release(dropped)
         guard !passed.isEmpty else { return }
         keys.rankKeys()
         var total = 0
@@ -154,36 +157,36 @@ extension MicroBatchEngine {
             let store = slot.map { sessionStores[$0] } ?? globalSessions
             for entry in passed {
                 starts.append(total)
-                total += Int(store.sessions[Int(entry.session)].count)
+                total += store.buffers[Int(entry.session)]!.count
             }
             starts.append(total)
             let storage = batchStorages.take(capacity: total)
             let base = storage.base
             let keys = keys
             let slotPartitions = slotPartitions
-            // Per partition slot of the session: its offset range (a session spans few partitions).
-            var ranges: [(slot: Int32, range: OffsetRange)] = []
+            // Per partition slot of the session: its offset range and the serial of its first
+            // record (a session spans few partitions).
+            var ranges: [(slot: Int32, range: OffsetRange, firstSerial: Int)] = []
             for (index, entry) in passed.enumerated() {
                 let session = store.sessions[Int(entry.session)]
                 ranges.removeAll(keepingCapacity: true)
-                // Lists run newest first: filled from the end, a session's records are in arrival
-                // order, usually already sorted.
-                var position = starts[index + 1]
-                store.forEachRecord(of: entry.session) { record in
-                    let recordSlot = store.recordSlots[record]
-                    let partition = slotPartitions[Int(recordSlot)]
-                    let offset = store.offsets[record]
-                    position -= 1
-                    (base + position).initialize(
-                        to: BatchRecord(
-                            eventTime: store.times[record], partition: partition, offset: offset, key: keys.text(store.keys[record]),
-                            value: store.payloads[record]!))
-                    if let position = ranges.firstIndex(where: { $0.slot == recordSlot }) {
-                        let range = ranges[position].range
-                        ranges[position].range = OffsetRange(
-                            partition: partition, first: min(range.first, offset), last: max(range.last, offset))
-                    } else {
-                        ranges.append((recordSlot, OffsetRange(partition: partition, first: offset, last: offset)))
+                store.buffers[Int(entry.session)]!.withRecords { records in
+                    var position = starts[index]
+                    for record in records {
+                        let partition = slotPartitions[Int(record.slot)]
+                        (base + position).initialize(
+                            to: BatchRecord(
+                                eventTime: record.eventTime, partition: partition, offset: record.offset, key: keys.text(record.key),
+                                value: record.payload))
+                        position += 1
+                        if let position = ranges.firstIndex(where: { $0.slot == record.slot }) {
+                            let range = ranges[position].range
+                            if record.offset < range.first { ranges[position].firstSerial = record.serial }
+                            ranges[position].range = OffsetRange(
+                                partition: partition, first: min(range.first, record.offset), last: max(range.last, record.offset))
+                        } else {
+                            ranges.append((record.slot, OffsetRange(partition: partition, first: record.offset, last: record.offset), record.serial))
+                        }
                     }
                 }
                 storage.count = starts[index + 1]
@@ -198,8 +201,8 @@ extension MicroBatchEngine {
                     : ClosedBatch(
                         batch: batch, reason: reason ?? entry.reason,
                         offsetRanges: ranges.map(\.range).sorted { $0.partition < $1.partition })
-                for (recordSlot, range) in ranges {
-                    if case .some(.some(let streamTime)) = store.streamTimeBefore(slot: recordSlot, offset: range.first) {
+                for (recordSlot, range, firstSerial) in ranges {
+                    if let streamTime = store.streamTimeBefore(slot: recordSlot, serial: firstSerial) {
                         closedBatch.streamTimes[range.partition] = streamTime
                     }
                 }

@@ -161,7 +161,7 @@ public struct MicroBatchEngine<Payload> {
             sessionStores[slot] = SessionStore(window: configuration.window)
             countStores[slot] = CountWindowStore(window: configuration.window)
         case .global:
-            if configuration.window.isSession { globalSessions.remove(slot: slot) } else { globalStore.remove(slot: slot) }
+            if configuration.window.isSession { release(globalSessions.remove(slot: slot)) } else { globalStore.remove(slot: slot) }
             globalMinimumStreamTime = nil
         }
         slots[slot] = nil

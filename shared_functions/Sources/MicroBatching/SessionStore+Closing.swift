@@ -4,30 +4,63 @@ extension SessionStore {
     /// Moves `closedThrough` forward to `candidate` (never back) and passes every session whose
     /// end it reaches; sessions emitted before a restore are dropped instead. Returns the records
     /// and bytes dropped per slot.
+    ///
+    /// Stream time moves closing forward at nearly every record, so for `.streamTime` only
+    /// `closedThrough` moves here, and the sessions it reached are passed by the next
+    /// ``passDue()``: before the passed sessions are taken, before closing moves for another
+    /// reason, and before a record older than `closedThrough` (only a replayed one can be) is
+    /// added. A record at or after `closedThrough` cannot overlap a session ending by then, so
+    /// passing later changes nothing but the cost: one pass over the open sessions' ends per
+    /// close instead of per record. After a restore, sessions the replay forms again and that were
+    /// emitted before it are dropped at once, so the committable offset moves as early as it can.
     @inlinable
     mutating func advanceClosedThrough(to candidate: Int64, reason: CloseReason) -> [(slot: Int, count: Int, bytes: Int)] {
         guard candidate > closedThrough ?? .min else { return [] }
-        closedThrough = candidate
-        var dropped: [(slot: Int, count: Int, bytes: Int)] = []
-        while let top = endHeap.first, top.end <= candidate {
-            popEnd()
-            guard isCurrent(top) else { continue }
-            let end = sessions[Int(top.session)].end
-            if end > top.end {
-                pushEnd(end, session: top.session)
-                continue
-            }
-            unlinkOpen(top.session)
-            let session = sessions[Int(top.session)]
-            if let emittedThrough, session.end <= emittedThrough {
-                dropped += releaseRecords(of: top.session)
-                release(session: top.session)
-                continue
-            }
-            sessions[Int(top.session)].passed = true
-            let cut = session.end == session.bucketEnd && session.last + gap > session.bucketEnd
-            passed.append((top.session, cut && reason == .streamTime ? .maximumDuration : reason))
+        if reason == .streamTime, earliestOpenEnd > emittedThrough ?? .min {
+            closedThrough = candidate
+            hasDue = hasDue || candidate >= earliestOpenEnd
+            return []
         }
+        var dropped = passDue()
+        closedThrough = candidate
+        dropped += pass(through: candidate, reason: reason)
+        return dropped
+    }
+
+    /// Passes the sessions stream time has closed and that are not passed yet (see
+    /// ``advanceClosedThrough(to:reason:)``). Returns the records and bytes dropped per slot.
+    @inlinable
+    mutating func passDue() -> [(slot: Int, count: Int, bytes: Int)] {
+        guard hasDue, let closedThrough else { return [] }
+        hasDue = false
+        return pass(through: closedThrough, reason: .streamTime)
+    }
+
+    /// Passes every open session whose end is at most `through`, in one pass over their ends.
+    @inlinable
+    mutating func pass(through: Int64, reason: CloseReason) -> [(slot: Int, count: Int, bytes: Int)] {
+        guard through >= earliestOpenEnd else { return [] }
+        var dropped: [(slot: Int, count: Int, bytes: Int)] = []
+        var earliest = Int64.max
+        for number in openEnds.indices {
+            let end = openEnds[number]
+            guard end <= through else {
+                earliest = min(earliest, end)
+                continue
+            }
+            openEnds[number] = .max
+            unlinkOpen(Int32(number))
+            if let emittedThrough, end <= emittedThrough {
+                dropped += releaseRecords(of: Int32(number))
+                free(session: Int32(number))
+                continue
+            }
+            sessions[number].passed = true
+            let session = sessions[number]
+            let cut = session.end == session.bucketEnd && session.last + gap > session.bucketEnd
+            passed.append((Int32(number), cut && reason == .streamTime ? .maximumDuration : reason))
+        }
+        earliestOpenEnd = earliest
         return dropped
     }
 
@@ -35,13 +68,14 @@ extension SessionStore {
     /// `closedThrough` to the last of their ends.
     @inlinable
     mutating func passAll(reason: CloseReason) -> [(slot: Int, count: Int, bytes: Int)] {
-        guard let last = latestOpenEnd else { return [] }
-        return advanceClosedThrough(to: last, reason: reason)
+        var dropped = passDue()
+        if let last = latestOpenEnd { dropped += advanceClosedThrough(to: last, reason: reason) }
+        return dropped
     }
 
     /// The largest end of an open session, if any.
     @inlinable
-    var latestOpenEnd: Int64? { sessions.lazy.filter { $0.alive && !$0.passed }.map(\.end).max() }
+    var latestOpenEnd: Int64? { openEnds.lazy.filter { $0 != .max }.max() }
 
     @inlinable
     mutating func unlinkOpen(_ session: Int32) {
@@ -57,21 +91,13 @@ extension SessionStore {
         if previous < 0 { openByKey[key] = following } else { sessions[Int(previous)].nextOfKey = following }
     }
 
-    /// Takes the passed sessions, to emit them (then ``releaseEmitted(_:)``).
+    /// Passes the sessions due (``passDue()``) and takes the passed ones, to emit them (then
+    /// ``releaseEmitted(_:)``). Returns them and the records and bytes dropped per slot.
     @inlinable
-    mutating func takePassed() -> [(session: Int32, reason: CloseReason)] {
+    mutating func takePassed() -> (passed: [(session: Int32, reason: CloseReason)], dropped: [(slot: Int, count: Int, bytes: Int)]) {
+        let dropped = passDue()
         defer { passed.removeAll(keepingCapacity: true) }
-        return passed
-    }
-
-    /// Calls `body` with every record number of `session`.
-    @inlinable
-    func forEachRecord(of session: Int32, _ body: (Int) -> Void) {
-        var record = sessions[Int(session)].head
-        while record >= 0 {
-            body(Int(record))
-            record = nextRecord[Int(record)]
-        }
+        return (passed, dropped)
     }
 
     /// Frees the records of emitted sessions and the sessions; returns the records and bytes freed per slot.
@@ -79,43 +105,41 @@ extension SessionStore {
     mutating func releaseEmitted(_ emitted: [Int32]) -> [(slot: Int, count: Int, bytes: Int)] {
         var released: [(slot: Int, count: Int, bytes: Int)] = []
         for session in emitted {
-            released += releaseRecords(of: session)
-            release(session: session)
+            releaseRecords(of: session, into: &released)
+            free(session: session)
         }
+        for entry in released { heldBySlot[entry.slot].trim() }
         return released
     }
 
-    /// Frees the records of `session`; returns what each slot lost.
+    /// Releases the records of `session` from their slots' logs; returns what each slot lost.
     @inlinable
     mutating func releaseRecords(of session: Int32) -> [(slot: Int, count: Int, bytes: Int)] {
-        var bySlot: [(slot: Int, count: Int, bytes: Int)] = []
-        var record = sessions[Int(session)].head
-        while record >= 0 {
-            let index = Int(record)
-            let following = nextRecord[index]
-            let slot = Int(recordSlots[index])
-            if let position = bySlot.firstIndex(where: { $0.slot == slot }) {
-                bySlot[position].count += 1
-                bySlot[position].bytes += Int(byteCounts[index])
-            } else {
-                bySlot.append((slot, 1, Int(byteCounts[index])))
-            }
-            payloads[index] = nil
-            recordGenerations[index] &+= 1
-            nextRecord[index] = -1
-            freeRecords.append(record)
-            record = following
-        }
-        for entry in bySlot { trimHeld(slot: entry.slot) }
-        return bySlot
+        var released: [(slot: Int, count: Int, bytes: Int)] = []
+        releaseRecords(of: session, into: &released)
+        for entry in released { heldBySlot[entry.slot].trim() }
+        return released
     }
 
-    /// Drops released records from the front of `slot`'s queue.
+    /// Releases the records of `session` from their slots' logs (the caller trims them) and adds
+    /// what each slot lost to `released`.
     @inlinable
-    mutating func trimHeld(slot: Int) {
-        guard slot < heldBySlot.count else { return }
-        while let front = heldBySlot[slot].front, recordGenerations[Int(front.record)] != front.generation {
-            heldBySlot[slot].removeFront()
+    mutating func releaseRecords(of session: Int32, into released: inout [(slot: Int, count: Int, bytes: Int)]) {
+        buffers[Int(session)]!.withRecords { records in
+            var position = -1
+            for record in records {
+                let slot = Int(record.slot)
+                heldBySlot[slot].release(serial: record.serial)
+                if position < 0 || released[position].slot != slot {
+                    position = released.firstIndex { $0.slot == slot } ?? -1
+                    if position < 0 {
+                        released.append((slot, 0, 0))
+                        position = released.count - 1
+                    }
+                }
+                released[position].count += 1
+                released[position].bytes += Int(record.byteCount)
+            }
         }
     }
 
@@ -131,21 +155,9 @@ extension SessionStore {
         slot < heldBySlot.count ? heldBySlot[slot].front.map(\.streamTimeBefore) : nil
     }
 
-    /// The stream time when `slot`'s record at `offset` arrived, if that record is held (`.some(nil)`:
-    /// no record preceded it).
+    /// The stream time when the held record `serial` of `slot` arrived (`nil`: no record preceded it).
     @inlinable
-    func streamTimeBefore(slot: Int32, offset: Int64) -> Int64?? {
-        guard Int(slot) < heldBySlot.count else { return nil }
-        let queue = heldBySlot[Int(slot)]
-        var low = queue.start
-        var high = queue.entries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if queue.entries[middle].offset < offset { low = middle + 1 } else { high = middle }
-        }
-        guard low < queue.entries.count, queue.entries[low].offset == offset else { return nil }
-        return .some(queue.entries[low].streamTimeBefore)
-    }
+    func streamTimeBefore(slot: Int32, serial: Int) -> Int64? { heldBySlot[Int(slot)].streamTimeBefore(serial: serial) }
 
     /// Sessions holding records that are not emitted yet (passed ones included).
     @inlinable

@@ -6,7 +6,9 @@ extension SessionStore {
     func markKeys(_ used: inout [Bool]) {
         for number in sessions.indices where sessions[number].alive {
             used[Int(sessions[number].key)] = true
-            forEachRecord(of: Int32(number)) { record in used[Int(keys[record])] = true }
+            buffers[number]!.withRecords { records in
+                for record in records { used[Int(record.key)] = true }
+            }
         }
     }
 
@@ -22,11 +24,9 @@ extension SessionStore {
                 sessions[number].nextOfKey = remapped[Int(key)]
                 remapped[Int(key)] = Int32(number)
             }
-            // A plain loop: writing `keys` from a closure over `self` would copy the array per session.
-            var record = sessions[number].head
-            while record >= 0 {
-                keys[Int(record)] = newIDs[Int(keys[Int(record)])]
-                record = nextRecord[Int(record)]
+            if !isKnownUniquelyReferenced(&buffers[number]) { grow(number, toHold: buffers[number]!.count) }
+            buffers[number]!.withMutableRecords { records in
+                for index in records.indices { records[index].key = newIDs[Int(records[index].key)] }
             }
         }
         openByKey = remapped

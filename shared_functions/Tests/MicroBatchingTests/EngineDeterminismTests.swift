@@ -10,6 +10,24 @@ struct EngineDeterminismTests {
         batches.map { "\($0.window)|\($0.key ?? "∅")|\($0.reason)|\($0.records.joined(separator: ","))\n" }.joined()
     }
 
+    @Test("a close that also compacts the key table orders its batches by the keys they had")
+    func closeThatCompactsKeepsKeyOrder() throws {
+        let configuration = try EngineConfiguration(window: .tumbling(size: 1_000))
+        var engine = MicroBatchEngine<String>(configuration: configuration, clock: ManualClock())
+        // 70,000 keys over two partitions, all in one window: the close that emits them finds the
+        // table past 65,536 keys and compacts it, and the batches of the two partitions interleave.
+        let keys = (0..<70_000).map { "key-\($0)" }
+        for (index, key) in keys.enumerated() {
+            _ = engine.ingest(
+                InputRecord(partition: Int32(index % 2), offset: Int64(index / 2), key: key, eventTime: Int64(index % 1_000), payload: key))
+        }
+        _ = engine.ingest(InputRecord(partition: 0, offset: 35_000, key: "late-comer", eventTime: 5_000, payload: "x"))
+        _ = engine.ingest(InputRecord(partition: 1, offset: 35_000, key: "late-comer", eventTime: 5_000, payload: "x"))
+        let closed = engine.closeWindows()
+        #expect(engine.keysAfterCompaction > 0, "the table was compacted at this close")
+        #expect(closed.map(\.batch.key) == keys.sorted { KeyGrouping.keyOrder($0, $1) }.map(Optional.some))
+    }
+
     @Test("permuting records within the lateness bound gives byte-identical outputs", arguments: [BatchScope.key, .global])
     func permutationWithinGraceIsInvisible(scope: BatchScope) throws {
         for seed in UInt64(1)...200 {
