@@ -33,11 +33,11 @@ extension MicroBatchEngine {
             case .key:
                 sessionStores[slot].append(
                     slot: slot, eventTime: eventTime, offset: offset, key: key, sessionKey: key, payload: payload, byteCount: byteCount,
-                    streamTimeBefore: streamTime)
+                    streamTimeBefore: streamTime, replaying: replaying)
             case .global:
                 globalSessions.append(
                     slot: slot, eventTime: eventTime, offset: offset, key: key, sessionKey: 0, payload: payload, byteCount: byteCount,
-                    streamTimeBefore: streamTime)
+                    streamTimeBefore: streamTime, replaying: replaying)
             }
         if !dropped.isEmpty { release(dropped) }
         if replaying, eventTime > streamTime ?? .min { slots[slot]?.replayStreamTime = eventTime }
@@ -168,7 +168,7 @@ extension MicroBatchEngine {
             // record (a session spans few partitions).
             var ranges: [(slot: Int32, range: OffsetRange, firstSerial: Int)] = []
             for (index, entry) in passed.enumerated() {
-                let session = store.sessions[Int(entry.session)]
+                let session = store.session(entry.session)
                 ranges.removeAll(keepingCapacity: true)
                 store.buffers[Int(entry.session)]!.withRecords { records in
                     var position = starts[index]

@@ -1,15 +1,18 @@
-/// One session: its key, bucket, first and last event time and end, and its place among the
-/// key's open sessions. Its records are in the store's buffer of the same number.
+/// One session, as the header of its ``SessionBuffer``: its key, bucket, first and last event
+/// time and end, its place among the key's open sessions, and how many records its buffer holds.
 @usableFromInline
 struct Session {
     @usableFromInline var key: KeyID
+    /// The next older open session of the same key (-1: none).
     @usableFromInline var nextOfKey: Int32
     @usableFromInline var first: Int64
     @usableFromInline var last: Int64
     /// `min(last + gap, bucketEnd)`: the session is `[first, end)`.
     @usableFromInline var end: Int64
     @usableFromInline var bucketEnd: Int64
-    @usableFromInline var alive = true
+    /// Records held, and room for them, in the buffer this session heads.
+    @usableFromInline var count = 0
+    @usableFromInline var capacity = 0
     @usableFromInline var passed = false
 
     @inlinable

@@ -1,13 +1,17 @@
-/// One session's records in arrival order, in one allocation whose capacity is a power of two:
-/// an append touches one object, and a session's batch is one contiguous run. A full buffer is
+/// One session: its state (``Session``) as the header and its records in arrival order, in one
+/// allocation whose capacity is a power of two. A record's append reads and writes this object
+/// and nothing else of its session, and a session's batch is one contiguous run. A full buffer is
 /// replaced by a copy twice its size; a shared one is copied before it is written, so the engine
 /// stays a value.
 @usableFromInline
-final class SessionBuffer<Payload>: ManagedBuffer<SessionBufferHeader, SessionRecord<Payload>> {
-    /// An empty buffer of `capacity` (a power of two) records.
+final class SessionBuffer<Payload>: ManagedBuffer<Session, SessionRecord<Payload>> {
+    /// An empty buffer of `capacity` (a power of two) records heading `session`.
     @inlinable
-    static func make(capacity: Int) -> SessionBuffer {
-        unsafeDowncast(create(minimumCapacity: capacity) { _ in SessionBufferHeader(count: 0, capacity: capacity) }, to: SessionBuffer.self)
+    static func make(capacity: Int, session: Session) -> SessionBuffer {
+        var header = session
+        header.count = 0
+        header.capacity = capacity
+        return unsafeDowncast(create(minimumCapacity: capacity) { _ in header }, to: SessionBuffer.self)
     }
 
     @inlinable
@@ -17,21 +21,32 @@ final class SessionBuffer<Payload>: ManagedBuffer<SessionBufferHeader, SessionRe
 
     // Read through the header's pointer: the `header` property is checked for exclusive access
     // at run time, a call per read.
+
+    /// The session's state.
+    @inlinable
+    var session: Session { withUnsafeMutablePointerToHeader { $0.pointee } }
+
     @inlinable
     var count: Int { withUnsafeMutablePointerToHeader { $0.pointee.count } }
 
     @inlinable
     var recordCapacity: Int { withUnsafeMutablePointerToHeader { $0.pointee.capacity } }
 
+    /// Changes the session's state; the caller has checked that the buffer is not shared.
     @inlinable
-    var isFull: Bool { withUnsafeMutablePointerToHeader { $0.pointee.count == $0.pointee.capacity } }
+    func update<Result>(_ body: (inout Session) -> Result) -> Result {
+        withUnsafeMutablePointerToHeader { body(&$0.pointee) }
+    }
 
-    /// Appends a record; the caller has checked that the buffer is not full and not shared.
+    /// Appends a record and widens the session to its event time; returns the session's end. The
+    /// caller has checked that the buffer is not full and not shared.
     @inlinable
-    func append(_ record: SessionRecord<Payload>) {
+    func append(_ record: SessionRecord<Payload>, gap: Int64) -> Int64 {
         withUnsafeMutablePointers { header, elements in
             (elements + header.pointee.count).initialize(to: record)
             header.pointee.count += 1
+            header.pointee.include(record.eventTime, gap: gap)
+            return header.pointee.end
         }
     }
 
@@ -71,23 +86,22 @@ final class SessionBuffer<Payload>: ManagedBuffer<SessionBufferHeader, SessionRe
         }
     }
 
-    /// A buffer of `capacity` (a power of two, at least ``count``) with the same records.
+    /// Makes this emptied buffer head `session` (the caller has checked that it is empty and not shared).
+    @inlinable
+    func reuse(for session: Session) {
+        withUnsafeMutablePointerToHeader { header in
+            let capacity = header.pointee.capacity
+            header.pointee = session
+            header.pointee.count = 0
+            header.pointee.capacity = capacity
+        }
+    }
+
+    /// A buffer of `capacity` (a power of two, at least ``count``) with the same session and records.
     @inlinable
     func copy(capacity: Int) -> SessionBuffer {
-        let copy = Self.make(capacity: capacity)
+        let copy = Self.make(capacity: capacity, session: session)
         copy.append(contentsOf: self)
         return copy
-    }
-}
-
-/// How many records a ``SessionBuffer`` holds, and has room for.
-@usableFromInline
-struct SessionBufferHeader {
-    @usableFromInline var count: Int
-    @usableFromInline let capacity: Int
-
-    @inlinable
-    init(count: Int, capacity: Int) {
-        (self.count, self.capacity) = (count, capacity)
     }
 }

@@ -21,6 +21,7 @@ extension SessionStore {
             hasDue = hasDue || candidate >= earliestOpenEnd
             return []
         }
+        drain()
         var dropped = passDue()
         closedThrough = candidate
         dropped += pass(through: candidate, reason: reason)
@@ -55,8 +56,11 @@ extension SessionStore {
                 free(session: Int32(number))
                 continue
             }
-            sessions[number].passed = true
-            let session = sessions[number]
+            makeUnique(Int32(number))
+            let session = buffers[number]!.update { session in
+                session.passed = true
+                return session
+            }
             let cut = session.end == session.bucketEnd && session.last + gap > session.bucketEnd
             passed.append((Int32(number), cut && reason == .streamTime ? .maximumDuration : reason))
         }
@@ -68,33 +72,40 @@ extension SessionStore {
     /// `closedThrough` to the last of their ends.
     @inlinable
     mutating func passAll(reason: CloseReason) -> [(slot: Int, count: Int, bytes: Int)] {
+        drain()
         var dropped = passDue()
         if let last = latestOpenEnd { dropped += advanceClosedThrough(to: last, reason: reason) }
         return dropped
     }
 
-    /// The largest end of an open session, if any.
+    /// The largest end of an open session, if any (the caller has drained the pending records).
     @inlinable
     var latestOpenEnd: Int64? { openEnds.lazy.filter { $0 != .max }.max() }
 
     @inlinable
     mutating func unlinkOpen(_ session: Int32) {
-        let key = Int(sessions[Int(session)].key)
+        let key = Int(self.session(session).key)
         var previous: Int32 = -1
         var candidate = openByKey[key]
         while candidate >= 0, candidate != session {
             previous = candidate
-            candidate = sessions[Int(candidate)].nextOfKey
+            candidate = self.session(candidate).nextOfKey
         }
         guard candidate == session else { return }
-        let following = sessions[Int(session)].nextOfKey
-        if previous < 0 { openByKey[key] = following } else { sessions[Int(previous)].nextOfKey = following }
+        let following = self.session(session).nextOfKey
+        if previous < 0 {
+            openByKey[key] = following
+        } else {
+            makeUnique(previous)
+            buffers[Int(previous)]!.update { $0.nextOfKey = following }
+        }
     }
 
     /// Passes the sessions due (``passDue()``) and takes the passed ones, to emit them (then
     /// ``releaseEmitted(_:)``). Returns them and the records and bytes dropped per slot.
     @inlinable
     mutating func takePassed() -> (passed: [(session: Int32, reason: CloseReason)], dropped: [(slot: Int, count: Int, bytes: Int)]) {
+        drain()
         let dropped = passDue()
         defer { passed.removeAll(keepingCapacity: true) }
         return (passed, dropped)
@@ -159,7 +170,14 @@ extension SessionStore {
     @inlinable
     func streamTimeBefore(slot: Int32, serial: Int) -> Int64? { heldBySlot[Int(slot)].streamTimeBefore(serial: serial) }
 
-    /// Sessions holding records that are not emitted yet (passed ones included).
+    /// Sessions holding records that are not emitted yet (passed ones included), the pending
+    /// records in theirs (counted on a drained copy, which costs a pass over the sessions: after
+    /// a close, when nothing is pending, it is a subtraction).
     @inlinable
-    var openWindowCount: Int { sessions.count - freeSessions.count }
+    var openWindowCount: Int {
+        guard !pending.isEmpty else { return buffers.count - freeSessions.count }
+        var drained = self
+        drained.drain()
+        return drained.openWindowCount
+    }
 }

@@ -4,9 +4,13 @@ extension SessionStore {
     /// Marks the keys of held records and sessions in `used` (indexed by key number).
     @inlinable
     func markKeys(_ used: inout [Bool]) {
-        for number in sessions.indices where sessions[number].alive {
-            used[Int(sessions[number].key)] = true
-            buffers[number]!.withRecords { records in
+        for entry in pending {
+            used[Int(entry.sessionKey)] = true
+            used[Int(entry.record.key)] = true
+        }
+        for case let buffer? in buffers {
+            used[Int(buffer.session.key)] = true
+            buffer.withRecords { records in
                 for record in records { used[Int(record.key)] = true }
             }
         }
@@ -15,16 +19,19 @@ extension SessionStore {
     /// Renumbers keys after the interner was compacted.
     @inlinable
     mutating func remapKeys(_ newIDs: [KeyID]) {
+        drain()
         var remapped = [Int32](repeating: -1, count: openByKey.count)
-        for number in sessions.indices where sessions[number].alive {
-            let key = newIDs[Int(sessions[number].key)]
-            sessions[number].key = key
-            if !sessions[number].passed {
-                if Int(key) >= remapped.count { remapped.append(contentsOf: repeatElement(-1, count: Int(key) + 1 - remapped.count)) }
-                sessions[number].nextOfKey = remapped[Int(key)]
-                remapped[Int(key)] = Int32(number)
+        for number in buffers.indices where buffers[number] != nil {
+            makeUnique(Int32(number))
+            let key = newIDs[Int(buffers[number]!.session.key)]
+            if Int(key) >= remapped.count { remapped.append(contentsOf: repeatElement(-1, count: Int(key) + 1 - remapped.count)) }
+            let newest = remapped[Int(key)]
+            let open = buffers[number]!.update { session in
+                session.key = key
+                if !session.passed { session.nextOfKey = newest }
+                return !session.passed
             }
-            if !isKnownUniquelyReferenced(&buffers[number]) { grow(number, toHold: buffers[number]!.count) }
+            if open { remapped[Int(key)] = Int32(number) }
             buffers[number]!.withMutableRecords { records in
                 for index in records.indices { records[index].key = newIDs[Int(records[index].key)] }
             }

@@ -7,6 +7,7 @@ extension SessionStore {
     /// records and bytes that dropped per slot.
     @inlinable
     mutating func remove(slot: Int) -> [(slot: Int, count: Int, bytes: Int)] {
+        drain()
         let dropped = passDue()
         // Every record kept, with the passed session it belongs to (its index in `passed`; -1: open).
         var kept: [(record: SessionRecord<Payload>, streamTimeBefore: Int64?, passedIndex: Int, sessionKey: KeyID)] = []
@@ -14,12 +15,12 @@ extension SessionStore {
             buffers[number]!.withRecords { records in
                 for record in records where Int(record.slot) != slot {
                     let before = heldBySlot[Int(record.slot)].streamTimeBefore(serial: record.serial)
-                    kept.append((record, before, passedIndex, sessions[number].key))
+                    kept.append((record, before, passedIndex, buffers[number]!.session.key))
                 }
             }
         }
         for (index, entry) in passed.enumerated() { keep(Int(entry.session), passedIndex: index) }
-        for number in sessions.indices where sessions[number].alive && !sessions[number].passed { keep(number, passedIndex: -1) }
+        for number in buffers.indices where buffers[number].map({ !$0.session.passed }) == true { keep(number, passedIndex: -1) }
         kept.sort { ($0.record.slot, $0.record.offset) < ($1.record.slot, $1.record.offset) }
 
         var rebuilt = SessionStore(gap: gap, bucket: bucket)
@@ -36,14 +37,16 @@ extension SessionStore {
         for (index, entry) in passed.enumerated() where !keptOfPassed[index].isEmpty {
             var capacity = Self.firstCapacity
             while capacity < keptOfPassed[index].count { capacity <<= 1 }
-            let buffer = SessionBuffer<Payload>.make(capacity: capacity)
-            for record in keptOfPassed[index] { buffer.append(record) }
-            var session = sessions[Int(entry.session)]
+            var session = self.session(entry.session)
             session.nextOfKey = -1
-            rebuilt.sessions.append(session)
-            rebuilt.buffers.append(buffer)
+            let buffer = SessionBuffer<Payload>.make(capacity: capacity, session: session)
+            // Appending widens the session to each record: its bounds are already those of all.
+            for record in keptOfPassed[index] { _ = buffer.append(record, gap: gap) }
+            rebuilt.buffers.append(nil)
+            rebuilt.sessionAddresses.append(nil)
+            rebuilt.setBuffer(rebuilt.buffers.count - 1, buffer)
             rebuilt.openEnds.append(.max)
-            rebuilt.passed.append((Int32(rebuilt.sessions.count - 1), entry.reason))
+            rebuilt.passed.append((Int32(rebuilt.buffers.count - 1), entry.reason))
         }
         // Open sessions form again from their other records, in offset order per slot.
         for entry in kept where entry.passedIndex < 0 { rebuilt.add(entry.record, sessionKey: entry.sessionKey) }

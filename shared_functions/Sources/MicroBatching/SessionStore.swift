@@ -9,15 +9,16 @@
 /// end: no on-time record can overlap it any more (the engine's lateness rule guarantees it), so
 /// its records are final.
 ///
-/// Storage: sessions by number (freed numbers reused), each with its records in one buffer
-/// (``SessionBuffer``), found through the key's newest open session; each open session's end in
-/// a dense array that closing passes over. Per partition slot a ``HeldLog`` in arrival order (which
-/// is offset order) gives the lowest offset still held and the stream time when it arrived, for
-/// checkpoints.
+/// Storage: sessions by number (freed numbers reused), each one object holding its state and
+/// records (``SessionBuffer``), found through the key's newest open session; each open session's
+/// end in a dense array that closing passes over. Per partition slot a ``HeldLog`` in arrival
+/// order (which is offset order) gives the lowest offset still held and the stream time when it
+/// arrived, for checkpoints. Fresh records wait in a pending list and join their sessions 1,024 at
+/// a time (``drain()``).
 ///
-/// Costs: a record costs a look-up of its key's open sessions (almost always one), an append to
-/// that session's buffer (a copy to twice the size when full; emptied buffers are reused) and an
-/// entry in its slot's log. Closing is a pass over the open sessions' ends (8 bytes each), made
+/// Costs: a record costs an entry in its slot's log and in the pending list, then a look-up of its
+/// key's open sessions (almost always one) and an append to that session's buffer (a copy to twice
+/// the size when full; emptied buffers are reused). Closing is a pass over the open sessions' ends (8 bytes each), made
 /// at a close once the earliest end may have been reached (see
 /// ``advanceClosedThrough(to:reason:)``); a passed session's records are one contiguous run.
 /// Memory is about 64 bytes per record (a payload of up to 8 bytes included) and the buffers'
@@ -31,8 +32,7 @@ struct SessionStore<Payload> {
 
     // MARK: Sessions
 
-    @usableFromInline var sessions: [Session] = []
-    /// Each session's records, by session number (`nil`: a free number).
+    /// Each session, by number (`nil`: a free number): its state and records in one object.
     @usableFromInline var buffers: [SessionBuffer<Payload>?] = []
     /// Each open session's end, by session number (`Int64.max`: free or passed).
     @usableFromInline var openEnds: [Int64] = []
@@ -49,15 +49,30 @@ struct SessionStore<Payload> {
     @usableFromInline var spareCapacity = 0
     /// Sessions passed and not emitted yet, with why they closed.
     @usableFromInline var passed: [(session: Int32, reason: CloseReason)] = []
-    /// Every session with `end <= closedThrough` is passed (or emitted); `nil` before any record.
+    /// Every session with `end <= closedThrough` is passed (or emitted), or due (``passDue()``);
+    /// `nil` before any record.
     @usableFromInline var closedThrough: Int64?
     /// Sessions ending at or before this were emitted before a restore: passing drops them.
     @usableFromInline var emittedThrough: Int64?
     /// Per partition slot (indexed by slot): the records held, in arrival order.
     @usableFromInline var heldBySlot: [HeldLog] = []
+    /// Fresh records held but not added to their sessions yet, in arrival order (``drain()``).
+    @usableFromInline var pending: [(record: SessionRecord<Payload>, sessionKey: KeyID)] = []
+    /// Where each session's state lies in memory, by session number, for ``drain()`` to load
+    /// ahead (`nil`: a free number). Kept with ``buffers`` by ``setBuffer(_:_:)``.
+    @usableFromInline var sessionAddresses: [UnsafeRawPointer?] = []
+    /// What the loads ahead read, kept so that they are not optimised away.
+    @usableFromInline var loadedAhead: Int64 = 0
+    /// Where a buffer's record count and first record lie from its start (the same for every
+    /// buffer; -1 until the first one).
+    @usableFromInline var countOffset = -1
+    @usableFromInline var capacityOffset = -1
+    @usableFromInline var recordsOffset = -1
 
-    /// A new session's buffer capacity; the records of spare buffers kept for reuse, at most.
-    @usableFromInline static var firstCapacity: Int { 8 }
+    /// A new session's buffer capacity; the records of spare buffers kept for reuse, at most; the
+    /// pending records that make ``append(slot:eventTime:offset:key:sessionKey:payload:byteCount:streamTimeBefore:replaying:)`` drain.
+    @usableFromInline static var firstCapacity: Int { 16 }
+    @usableFromInline static var drainCount: Int { 1024 }
     @usableFromInline static var maximumSpareCapacity: Int { 16_384 }
 
     @inlinable
@@ -71,6 +86,10 @@ struct SessionStore<Payload> {
         self.gap = gap
         self.bucket = bucket
     }
+
+    /// The state of session `number` (which is not free).
+    @inlinable
+    func session(_ number: Int32) -> Session { buffers[Int(number)]!.session }
 
     /// Restores `closedThrough` from a checkpoint: sessions ending at or before it were emitted
     /// then, so the replay's fragments of them are dropped instead of emitted again.
@@ -103,19 +122,69 @@ struct SessionStore<Payload> {
     /// caller has checked that the record is on time. Returns the records and bytes dropped per
     /// slot by passing the sessions due first (``passDue()``), when the record is older than
     /// `closedThrough`.
+    ///
+    /// A fresh record is entered in its slot's log at once but joins its session later, with the
+    /// records after it (``drain()``): each session's state is then loaded for a few hundred records
+    /// in a row, so the cache misses of many keys overlap instead of coming one record after the
+    /// other. Nothing can tell: a fresh on-time record is at or after `closedThrough` (the lateness
+    /// rule), so no session it would join or start can be passed, dropped or reached by a replayed
+    /// record before the drain, and every reader of sessions drains first. A replayed record drains
+    /// the pending ones and joins at once.
     @inlinable
     mutating func append(
         slot: Int, eventTime: Int64, offset: Int64, key: KeyID, sessionKey: KeyID, payload: Payload, byteCount: Int,
-        streamTimeBefore: Int64?
+        streamTimeBefore: Int64?, replaying: Bool
     ) -> [(slot: Int, count: Int, bytes: Int)] {
-        let dropped = hasDue && eventTime < closedThrough! ? passDue() : []
         let serial = hold(slot: slot, offset: offset, streamTimeBefore: streamTimeBefore)
-        add(
-            SessionRecord(
-                eventTime: eventTime, offset: offset, serial: serial, key: key, slot: Int32(slot),
-                byteCount: Int32(clamping: byteCount), payload: payload),
-            sessionKey: sessionKey)
+        let record = SessionRecord(
+            eventTime: eventTime, offset: offset, serial: serial, key: key, slot: Int32(slot), byteCount: Int32(clamping: byteCount),
+            payload: payload)
+        guard replaying else {
+            pending.append((record, sessionKey))
+            if pending.count >= Self.drainCount { drain() }
+            return []
+        }
+        drain()
+        let dropped = hasDue && eventTime < closedThrough! ? passDue() : []
+        add(record, sessionKey: sessionKey)
         return dropped
+    }
+
+    /// Adds the pending records to their sessions, in arrival order: first a loop of loads alone
+    /// reads each one's newest session, so that the misses are in flight together.
+    @inlinable
+    mutating func drain() {
+        guard !pending.isEmpty else { return }
+        var loaded: Int64 = 0
+        let (countOffset, capacityOffset, recordsOffset) = (countOffset, capacityOffset, recordsOffset)
+        let stride = MemoryLayout<SessionRecord<Payload>>.stride
+        pending.withUnsafeBufferPointer { pending in
+            openByKey.withUnsafeBufferPointer { openByKey in
+                sessionAddresses.withUnsafeBufferPointer { addresses in
+                    // Each newest session's state: both of its cache lines.
+                    for entry in pending where Int(entry.sessionKey) < openByKey.count {
+                        let number = openByKey[Int(entry.sessionKey)]
+                        if number >= 0, let address = addresses[Int(number)] {
+                            loaded &+= address.load(as: Int64.self) &+ address.load(fromByteOffset: 64, as: Int64.self)
+                        }
+                    }
+                    // Then, the states in cache, the line each record will be written to.
+                    for entry in pending where Int(entry.sessionKey) < openByKey.count {
+                        let number = openByKey[Int(entry.sessionKey)]
+                        if number >= 0, let address = addresses[Int(number)] {
+                            let count = address.load(fromByteOffset: countOffset, as: Int.self)
+                            let capacity = address.load(fromByteOffset: capacityOffset, as: Int.self)
+                            if count < capacity { loaded &+= address.load(fromByteOffset: recordsOffset + count * stride, as: Int64.self) }
+                        }
+                    }
+                }
+            }
+        }
+        loadedAhead = loaded
+        for index in pending.indices { add(pending[index].record, sessionKey: pending[index].sessionKey) }
+        pending.removeAll(keepingCapacity: true)
+        // Sessions just formed may already end by `closedThrough` (it moved as they arrived).
+        if let closedThrough, closedThrough >= earliestOpenEnd { hasDue = true }
     }
 
     /// Enters a record in its slot's log; returns its serial.
@@ -137,7 +206,7 @@ struct SessionStore<Payload> {
         var previous: Int32 = -1
         var candidate = openByKey[Int(sessionKey)]
         while candidate >= 0 {
-            let session = sessions[Int(candidate)]
+            let session = session(candidate)
             let following = session.nextOfKey
             if session.overlaps(eventTime, gap: gap, bucket: bucket) {
                 if target < 0 {
@@ -145,7 +214,8 @@ struct SessionStore<Payload> {
                     previous = candidate
                 } else {
                     absorb(candidate, into: target)
-                    sessions[Int(previous)].nextOfKey = following
+                    makeUnique(previous)
+                    buffers[Int(previous)]!.update { $0.nextOfKey = following }
                     free(session: candidate)
                 }
             } else {
@@ -154,9 +224,12 @@ struct SessionStore<Payload> {
             candidate = following
         }
         if target < 0 { target = newSession(key: sessionKey, eventTime: eventTime) }
-        appendRecord(record, to: Int(target))
-        sessions[Int(target)].include(eventTime, gap: gap)
-        openEnds[Int(target)] = sessions[Int(target)].end
+        let index = Int(target)
+        // Checked before any other reference to the buffer exists (a local one would defeat it).
+        if !isKnownUniquelyReferenced(&buffers[index]) || buffers[index]!.count == buffers[index]!.recordCapacity {
+            grow(index, toHold: buffers[index]!.count + 1)
+        }
+        openEnds[index] = buffers[index]!.append(record, gap: gap)
     }
 
     @inlinable
@@ -165,31 +238,28 @@ struct SessionStore<Payload> {
         let session = Session(
             key: key, bucketEnd: bucketEnd, first: eventTime, last: eventTime, end: min(eventTime + gap, bucketEnd),
             nextOfKey: openByKey[Int(key)])
-        let buffer = takeBuffer()
+        let buffer: SessionBuffer<Payload>
+        if let spare = spareBuffers.popLast() {
+            spareCapacity -= spare.recordCapacity
+            spare.reuse(for: session)
+            buffer = spare
+        } else {
+            buffer = .make(capacity: Self.firstCapacity, session: session)
+        }
         let number: Int32
         if let free = freeSessions.popLast() {
             number = free
-            sessions[Int(free)] = session
-            buffers[Int(free)] = buffer
             openEnds[Int(free)] = session.end
         } else {
-            number = Int32(sessions.count)
-            sessions.append(session)
-            buffers.append(buffer)
+            number = Int32(buffers.count)
+            buffers.append(nil)
+            sessionAddresses.append(nil)
             openEnds.append(session.end)
         }
+        setBuffer(Int(number), buffer)
         earliestOpenEnd = min(earliestOpenEnd, session.end)
         openByKey[Int(key)] = number
         return number
-    }
-
-    @inlinable
-    mutating func appendRecord(_ record: SessionRecord<Payload>, to session: Int) {
-        // Checked before any other reference to the buffer exists (a local one would defeat it).
-        if !isKnownUniquelyReferenced(&buffers[session]) || buffers[session]!.isFull {
-            grow(session, toHold: buffers[session]!.count + 1)
-        }
-        buffers[session]!.append(record)
     }
 
     /// Replaces `session`'s buffer by an unshared one with room for `count` records.
@@ -198,40 +268,56 @@ struct SessionStore<Payload> {
         var old = buffers[session]
         var capacity = old!.recordCapacity
         while capacity < count { capacity <<= 1 }
-        buffers[session] = old!.copy(capacity: capacity)
+        setBuffer(session, old!.copy(capacity: capacity))
         recycle(&old)
+    }
+
+    /// Makes session `number`'s buffer unshared, to change it.
+    @inlinable
+    mutating func makeUnique(_ number: Int32) {
+        if !isKnownUniquelyReferenced(&buffers[Int(number)]) { grow(Int(number), toHold: 0) }
     }
 
     /// Moves every record of `source` to `target` (the caller unlinks and frees `source`).
     @inlinable
     mutating func absorb(_ source: Int32, into target: Int32) {
-        let other = sessions[Int(source)]
-        let total = buffers[Int(target)]!.count + buffers[Int(source)]!.count
+        let other = session(source)
+        let total = buffers[Int(target)]!.count + other.count
         if !isKnownUniquelyReferenced(&buffers[Int(target)]) || total > buffers[Int(target)]!.recordCapacity {
             grow(Int(target), toHold: total)
         }
         buffers[Int(target)]!.append(contentsOf: buffers[Int(source)]!)
-        sessions[Int(target)].include(other.first, gap: gap)
-        sessions[Int(target)].include(other.last, gap: gap)
+        let gap = gap
+        buffers[Int(target)]!.update { session in
+            session.include(other.first, gap: gap)
+            session.include(other.last, gap: gap)
+        }
     }
 
     /// Frees a session number and its buffer (its records' log entries are the caller's).
     @inlinable
     mutating func free(session: Int32) {
-        sessions[Int(session)].alive = false
         openEnds[Int(session)] = .max
         var buffer = buffers[Int(session)].take()
+        sessionAddresses[Int(session)] = nil
         recycle(&buffer)
         freeSessions.append(session)
     }
 
     // MARK: Buffers
 
+    /// Makes `buffer` session `number`'s, and notes where its state lies.
     @inlinable
-    mutating func takeBuffer() -> SessionBuffer<Payload> {
-        guard let spare = spareBuffers.popLast() else { return .make(capacity: Self.firstCapacity) }
-        spareCapacity -= spare.recordCapacity
-        return spare
+    mutating func setBuffer(_ number: Int, _ buffer: SessionBuffer<Payload>) {
+        let address = UnsafeRawPointer(Unmanaged.passUnretained(buffer).toOpaque())
+        if recordsOffset < 0 {
+            let header = buffer.withUnsafeMutablePointerToHeader { UnsafeRawPointer($0) - address }
+            countOffset = header + MemoryLayout<Session>.offset(of: \.count)!
+            capacityOffset = header + MemoryLayout<Session>.offset(of: \.capacity)!
+            recordsOffset = buffer.withUnsafeMutablePointerToElements { UnsafeRawPointer($0) - address }
+        }
+        sessionAddresses[number] = address
+        buffers[number] = buffer
     }
 
     /// Takes `buffer` away (leaving `nil`) and keeps it, emptied, for another session when no one
