@@ -31,9 +31,6 @@ struct HeldLog {
     @inlinable
     init() {}
 
-    @inlinable
-    var isEmpty: Bool { start == entries.count }
-
     /// The first record not released, if any.
     @inlinable
     var front: (offset: Int64, streamTimeBefore: Int64?)? {
@@ -86,14 +83,6 @@ struct HeldLog {
             released.removeFirst(dropped >> 6)
             base += dropped
             start -= dropped
-        }
-    }
-
-    /// The records held, front first (for rebuilding a store).
-    @inlinable
-    func forEachHeld(_ body: (_ serial: Int, _ entry: Entry) -> Void) {
-        for position in start..<entries.count where released[position >> 6] & (1 << UInt64(position & 63)) == 0 {
-            body(base + position, entries[position])
         }
     }
 }

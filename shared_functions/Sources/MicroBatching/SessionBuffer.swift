@@ -5,6 +5,14 @@
 /// stays a value.
 @usableFromInline
 final class SessionBuffer<Payload>: ManagedBuffer<Session, SessionRecord<Payload>> {
+    /// The smallest power of two, at least `capacity` (a power of two), that holds `count` records.
+    @inlinable
+    static func capacity(from capacity: Int, holding count: Int) -> Int {
+        var capacity = capacity
+        while capacity < count { capacity <<= 1 }
+        return capacity
+    }
+
     /// An empty buffer of `capacity` (a power of two) records heading `session`.
     @inlinable
     static func make(capacity: Int, session: Session) -> SessionBuffer {

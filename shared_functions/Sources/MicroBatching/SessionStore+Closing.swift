@@ -52,7 +52,7 @@ extension SessionStore {
             openEnds[number] = .max
             unlinkOpen(Int32(number))
             if let emittedThrough, end <= emittedThrough {
-                dropped += releaseRecords(of: Int32(number))
+                releaseRecords(of: Int32(number), into: &dropped)
                 free(session: Int32(number))
                 continue
             }
@@ -65,6 +65,7 @@ extension SessionStore {
             passed.append((Int32(number), cut && reason == .streamTime ? .maximumDuration : reason))
         }
         earliestOpenEnd = earliest
+        for entry in dropped { heldBySlot[entry.slot].trim() }
         return dropped
     }
 
@@ -119,15 +120,6 @@ extension SessionStore {
             releaseRecords(of: session, into: &released)
             free(session: session)
         }
-        for entry in released { heldBySlot[entry.slot].trim() }
-        return released
-    }
-
-    /// Releases the records of `session` from their slots' logs; returns what each slot lost.
-    @inlinable
-    mutating func releaseRecords(of session: Int32) -> [(slot: Int, count: Int, bytes: Int)] {
-        var released: [(slot: Int, count: Int, bytes: Int)] = []
-        releaseRecords(of: session, into: &released)
         for entry in released { heldBySlot[entry.slot].trim() }
         return released
     }

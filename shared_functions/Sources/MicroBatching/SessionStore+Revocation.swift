@@ -12,10 +12,11 @@ extension SessionStore {
         // Every record kept, with the passed session it belongs to (its index in `passed`; -1: open).
         var kept: [(record: SessionRecord<Payload>, streamTimeBefore: Int64?, passedIndex: Int, sessionKey: KeyID)] = []
         func keep(_ number: Int, passedIndex: Int) {
+            let sessionKey = buffers[number]!.session.key
             buffers[number]!.withRecords { records in
                 for record in records where Int(record.slot) != slot {
                     let before = heldBySlot[Int(record.slot)].streamTimeBefore(serial: record.serial)
-                    kept.append((record, before, passedIndex, buffers[number]!.session.key))
+                    kept.append((record, before, passedIndex, sessionKey))
                 }
             }
         }
@@ -35,18 +36,13 @@ extension SessionStore {
         var keptOfPassed = [[SessionRecord<Payload>]](repeating: [], count: passed.count)
         for entry in kept where entry.passedIndex >= 0 { keptOfPassed[entry.passedIndex].append(entry.record) }
         for (index, entry) in passed.enumerated() where !keptOfPassed[index].isEmpty {
-            var capacity = Self.firstCapacity
-            while capacity < keptOfPassed[index].count { capacity <<= 1 }
             var session = self.session(entry.session)
             session.nextOfKey = -1
-            let buffer = SessionBuffer<Payload>.make(capacity: capacity, session: session)
+            let buffer = SessionBuffer<Payload>.make(
+                capacity: SessionBuffer<Payload>.capacity(from: Self.firstCapacity, holding: keptOfPassed[index].count), session: session)
             // Appending widens the session to each record: its bounds are already those of all.
             for record in keptOfPassed[index] { _ = buffer.append(record, gap: gap) }
-            rebuilt.buffers.append(nil)
-            rebuilt.sessionAddresses.append(nil)
-            rebuilt.setBuffer(rebuilt.buffers.count - 1, buffer)
-            rebuilt.openEnds.append(.max)
-            rebuilt.passed.append((Int32(rebuilt.buffers.count - 1), entry.reason))
+            rebuilt.passed.append((rebuilt.takeNumber(buffer, openEnd: .max), entry.reason))
         }
         // Open sessions form again from their other records, in offset order per slot.
         for entry in kept where entry.passedIndex < 0 { rebuilt.add(entry.record, sessionKey: entry.sessionKey) }

@@ -18,8 +18,8 @@
 ///
 /// Costs: a record costs an entry in its slot's log and in the pending list, then a look-up of its
 /// key's open sessions (almost always one) and an append to that session's buffer (a copy to twice
-/// the size when full; emptied buffers are reused). Closing is a pass over the open sessions' ends (8 bytes each), made
-/// at a close once the earliest end may have been reached (see
+/// the size when full; emptied buffers are reused). Closing is a pass over the open sessions' ends
+/// (8 bytes each), made at a close once the earliest end may have been reached (see
 /// ``advanceClosedThrough(to:reason:)``); a passed session's records are one contiguous run.
 /// Memory is about 64 bytes per record (a payload of up to 8 bytes included) and the buffers'
 /// room to grow.
@@ -124,8 +124,8 @@ struct SessionStore<Payload> {
     /// `closedThrough`.
     ///
     /// A fresh record is entered in its slot's log at once but joins its session later, with the
-    /// records after it (``drain()``): each session's state is then loaded for a few hundred records
-    /// in a row, so the cache misses of many keys overlap instead of coming one record after the
+    /// records after it (``drain()``): the sessions' state is then loaded for up to 1,024 records in
+    /// a row, so the cache misses of many keys overlap instead of coming one record after the
     /// other. Nothing can tell: a fresh on-time record is at or after `closedThrough` (the lateness
     /// rule), so no session it would join or start can be passed, dropped or reached by a replayed
     /// record before the drain, and every reader of sessions drains first. A replayed record drains
@@ -225,10 +225,7 @@ struct SessionStore<Payload> {
         }
         if target < 0 { target = newSession(key: sessionKey, eventTime: eventTime) }
         let index = Int(target)
-        // Checked before any other reference to the buffer exists (a local one would defeat it).
-        if !isKnownUniquelyReferenced(&buffers[index]) || buffers[index]!.count == buffers[index]!.recordCapacity {
-            grow(index, toHold: buffers[index]!.count + 1)
-        }
+        reserve(target, toHold: buffers[index]!.count + 1)
         openEnds[index] = buffers[index]!.append(record, gap: gap)
     }
 
@@ -246,19 +243,27 @@ struct SessionStore<Payload> {
         } else {
             buffer = .make(capacity: Self.firstCapacity, session: session)
         }
+        let number = takeNumber(buffer, openEnd: session.end)
+        earliestOpenEnd = min(earliestOpenEnd, session.end)
+        openByKey[Int(key)] = number
+        return number
+    }
+
+    /// A session number for `buffer` (a freed one first), with `openEnd` as its entry in
+    /// ``openEnds``.
+    @inlinable
+    mutating func takeNumber(_ buffer: SessionBuffer<Payload>, openEnd: Int64) -> Int32 {
         let number: Int32
         if let free = freeSessions.popLast() {
             number = free
-            openEnds[Int(free)] = session.end
+            openEnds[Int(free)] = openEnd
         } else {
             number = Int32(buffers.count)
             buffers.append(nil)
             sessionAddresses.append(nil)
-            openEnds.append(session.end)
+            openEnds.append(openEnd)
         }
         setBuffer(Int(number), buffer)
-        earliestOpenEnd = min(earliestOpenEnd, session.end)
-        openByKey[Int(key)] = number
         return number
     }
 
@@ -266,26 +271,28 @@ struct SessionStore<Payload> {
     @inlinable
     mutating func grow(_ session: Int, toHold count: Int) {
         var old = buffers[session]
-        var capacity = old!.recordCapacity
-        while capacity < count { capacity <<= 1 }
-        setBuffer(session, old!.copy(capacity: capacity))
+        setBuffer(session, old!.copy(capacity: SessionBuffer<Payload>.capacity(from: old!.recordCapacity, holding: count)))
         recycle(&old)
+    }
+
+    /// Makes session `number`'s buffer unshared, with room for `count` records, to change it.
+    @inlinable
+    mutating func reserve(_ number: Int32, toHold count: Int) {
+        // Checked before any other reference to the buffer exists (a local one would defeat it).
+        if !isKnownUniquelyReferenced(&buffers[Int(number)]) || count > buffers[Int(number)]!.recordCapacity {
+            grow(Int(number), toHold: count)
+        }
     }
 
     /// Makes session `number`'s buffer unshared, to change it.
     @inlinable
-    mutating func makeUnique(_ number: Int32) {
-        if !isKnownUniquelyReferenced(&buffers[Int(number)]) { grow(Int(number), toHold: 0) }
-    }
+    mutating func makeUnique(_ number: Int32) { reserve(number, toHold: 0) }
 
     /// Moves every record of `source` to `target` (the caller unlinks and frees `source`).
     @inlinable
     mutating func absorb(_ source: Int32, into target: Int32) {
         let other = session(source)
-        let total = buffers[Int(target)]!.count + other.count
-        if !isKnownUniquelyReferenced(&buffers[Int(target)]) || total > buffers[Int(target)]!.recordCapacity {
-            grow(Int(target), toHold: total)
-        }
+        reserve(target, toHold: buffers[Int(target)]!.count + other.count)
         buffers[Int(target)]!.append(contentsOf: buffers[Int(source)]!)
         let gap = gap
         buffers[Int(target)]!.update { session in
